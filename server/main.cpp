@@ -1,0 +1,30 @@
+// p9tmpfs: serves an in-memory tree over 9P2000.L.
+#include <cstdio>
+#include <exception>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "server/options.h"
+#include "server/server.h"
+
+int main(int argc, char** argv) {
+  int exit_code = 0;
+  auto options = p9::server::parse_options(argc, argv, exit_code);
+  if (!options) return exit_code;
+
+  // Logs go to stderr: stdout may be the 9P stream itself (--listen stdio).
+  auto logger = spdlog::stderr_color_mt("p9tmpfs");
+  logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  logger->set_level(options->trace ? std::min(options->log_level, spdlog::level::debug)
+                                   : options->log_level);
+  spdlog::set_default_logger(logger);
+
+  try {
+    p9::server::Server server(std::move(*options));
+    return server.run();
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+}

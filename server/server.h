@@ -1,0 +1,70 @@
+// The running server: opens the listeners, accepts connections into Sessions, enforces the
+// connection limit, and shuts down cleanly on SIGINT/SIGTERM.
+#pragma once
+
+#include <list>
+#include <memory>
+#include <string>
+
+#include <asio/io_context.hpp>
+#include <asio/signal_set.hpp>
+#include <asio/strand.hpp>
+
+#include "server/address.h"
+#include "server/export.h"
+#include "server/options.h"
+#include "server/server_context.h"
+#include "server/transport.h"
+
+namespace p9::server {
+
+class Session;
+
+class Server {
+ public:
+  // Builds the exports; throws std::runtime_error when one cannot be built (pinning required).
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  // Opens every listener (throws std::runtime_error naming the address and the cause) and serves
+  // until SIGINT/SIGTERM, or until the last connection of an fd/stdio-only server ends.
+  // Returns the process exit code.
+  int run();
+
+  // Begins a graceful shutdown; callable from any thread.
+  void shutdown();
+
+  const ServerContext& context() const { return ctx_; }
+
+ private:
+  struct LiveSession {
+    std::weak_ptr<Session> session;
+    asio::strand<asio::io_context::executor_type> strand;
+  };
+
+  void open_listener(const Address& address);
+  void open_systemd_listeners();
+  void open_tcp(const Address& address);
+  void open_unix(const std::string& path);
+  template <class Acceptor>
+  void start_accepting(Acceptor acceptor, std::string label);
+  // Serves one connection on its own strand; `fd` (and `out_fd` for pipe pairs) are taken over.
+  void start_session(int fd, int out_fd, std::string peer);
+  void finish_session(std::list<LiveSession>::iterator it);
+  void wait_for_sessions_then_stop(unsigned waited_ms);
+
+  ServerOptions options_;
+  asio::io_context io_;
+  ServerCounters counters_;
+  ExportTable exports_;
+  ServerContext ctx_;
+  // Guards everything below: sessions, acceptors and the stopping flag.
+  asio::strand<asio::io_context::executor_type> strand_;
+  asio::signal_set signals_;
+  std::list<LiveSession> sessions_;
+  std::list<std::function<void()>> close_acceptors_;
+  bool accepting_ = false;  // some listener accepts new connections (else: exit with the last one)
+  bool stopping_ = false;
+};
+
+}  // namespace p9::server
