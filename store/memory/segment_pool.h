@@ -1,0 +1,63 @@
+#pragma once
+// Pageable memory for file bodies. The pool reserves large anonymous mappings ("segments",
+// MAP_PRIVATE|MAP_ANONYMOUS|MAP_NORESERVE, never locked, so the kernel may swap them out) and hands
+// out fixed-size blocks from them, so a million small files cost a handful of mappings, not one each
+// (vm.max_map_count is 65530). A block costs RAM only for the pages written; a released block's pages
+// are returned to the OS at once (MADV_DONTNEED), so RSS drops and its next user reads zeros.
+//
+// Two block kinds, each from its own segments:
+//  - page:   one system page, for the start of every file (packed densely: few page tables);
+//  - extent: 64 pages (256 KiB with 4 KiB pages), for offsets past the first extent, so that a 1 GiB
+//            file needs 4 Ki index entries instead of 256 Ki.
+// Page segments are marked MADV_NOHUGEPAGE: a transparent huge page would make a 4 KiB file cost 2 MiB.
+//
+// Thread-safe: a short std::mutex per kind guards the free list and the bump pointer (pointer work
+// only; never held across madvise, and across mmap only when adding a segment). The free lists live
+// in ordinary heap memory: they are touched only when blocks are allocated or freed, i.e. on writes.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace p9 {
+
+class SegmentPool {
+ public:
+  enum class BlockKind { page, extent };
+  static constexpr std::size_t kPagesPerExtent = 64;
+  static constexpr std::size_t kDefaultSegmentBytes = std::size_t{1} << 30;
+
+  // `segment_bytes` is the address space reserved per mapping (rounded to whole extents).
+  explicit SegmentPool(std::size_t segment_bytes = kDefaultSegmentBytes);
+  SegmentPool(const SegmentPool&) = delete;
+  SegmentPool& operator=(const SegmentPool&) = delete;
+  // Unmaps every segment; blocks still held become invalid.
+  ~SegmentPool();
+
+  // The system page size, and the bytes of a block of each kind.
+  std::size_t page_size() const noexcept { return page_size_; }
+  std::size_t block_bytes(BlockKind kind) const noexcept {
+    return kind == BlockKind::page ? page_size_ : page_size_ * kPagesPerExtent;
+  }
+
+  // A zero-filled, page-aligned block; nullptr when no more address space can be reserved.
+  std::byte* allocate(BlockKind kind);
+  // Returns the block's pages to the OS, then makes the block available again.
+  void release(std::byte* block, BlockKind kind) noexcept;
+  // Returns whole pages [begin, begin+bytes) of a block still in use to the OS; they read as zeros
+  // afterwards. `begin` and `bytes` must be page-aligned.
+  void discard(std::byte* begin, std::size_t bytes) const noexcept;
+
+  // Address space reserved by all segments, and bytes of blocks currently handed out.
+  std::uint64_t reserved_bytes() const noexcept;
+  std::uint64_t allocated_bytes() const noexcept;
+
+ private:
+  class Kind;
+
+  std::size_t page_size_;
+  std::unique_ptr<Kind> pages_;
+  std::unique_ptr<Kind> extents_;
+};
+
+}  // namespace p9
