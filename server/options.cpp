@@ -164,6 +164,7 @@ ServerOptions apply_config_file(ServerOptions o, const std::string& path) {
         else if (key == "pin_metadata") o.pinning = parse_pinning(v);
         else if (key == "log_level") o.log_level = parse_level(v);
         else if (key == "trace") o.trace = v == "true";
+        else if (key == "metrics") o.metrics = v;
         else fail(where + ": unknown setting");
       }
     }
@@ -204,6 +205,8 @@ std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code
                  "best-effort (default): mlock metadata if allowed; required: fail if not; off");
   app.add_option("--log-level", level, "trace, debug, info (default), warn, error, off");
   app.add_flag("--trace", cli.trace, "Log every 9P message (at debug level)");
+  app.add_option("--metrics", cli.metrics,
+                 "Serve Prometheus metrics over HTTP at tcp:HOST:PORT (e.g. tcp:127.0.0.1:9640)");
   app.add_flag("--check-config", check_config, "Check the options and config file, then exit");
 
   try {
@@ -233,6 +236,7 @@ std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code
     if (!pinning.empty()) o.pinning = parse_pinning(pinning);
     if (!level.empty()) o.log_level = parse_level(level);
     if (cli.trace) o.trace = true;
+    if (!cli.metrics.empty()) o.metrics = cli.metrics;
 
     if (o.listen.empty())
       o.listen.push_back(std::getenv("LISTEN_FDS") ? "systemd" : "tcp:127.0.0.1:5640");

@@ -45,6 +45,7 @@ struct ServerOptions {
   spdlog::level::level_enum log_level = spdlog::level::info;
   bool trace = false;  // log every T and R message
   std::string config_file;
+  std::string metrics;  // tcp:HOST:PORT of the Prometheus endpoint; empty = none
 };
 
 // Parses argv (and the --config file it names). On --help/--version prints and returns nullopt with

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include <asio/as_tuple.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/ip/tcp.hpp>
@@ -63,6 +63,10 @@ Server::~Server() = default;
 
 int Server::run() {
   for (const auto& text : options_.listen) open_listener(parse_address(text));
+  if (!options_.metrics.empty()) {
+    metrics_ = std::make_unique<MetricsEndpoint>(io_, parse_address(options_.metrics), ctx_);
+    close_acceptors_.push_back([this] { metrics_->close(); });
+  }
   for (const auto& e : exports_.all()) {
     const auto& o = e->options;
     spdlog::info("export '{}': size {}, inodes {}, access={}{}", o.name,
@@ -176,13 +180,13 @@ void Server::start_accepting(Acceptor acceptor, std::string label) {
       strand_,
       [this, shared, label]() -> asio::awaitable<void> {
         for (;;) {
-          auto [ec, socket] = co_await shared->async_accept(asio::as_tuple(asio::use_awaitable));
+          auto [ec, socket] = co_await shared->async_accept(asio::experimental::as_tuple(asio::use_awaitable));
           if (ec == asio::error::operation_aborted || stopping_) co_return;
           if (ec) {
             // Out of descriptors (EMFILE/ENFILE) passes once connections close: back off, retry.
             spdlog::warn("{}: accept failed: {}", label, ec.message());
             asio::steady_timer pause(strand_, std::chrono::milliseconds(100));
-            co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+            co_await pause.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
             continue;
           }
           std::string peer;

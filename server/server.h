@@ -12,6 +12,7 @@
 
 #include "server/address.h"
 #include "server/export.h"
+#include "server/metrics.h"
 #include "server/options.h"
 #include "server/server_context.h"
 #include "server/transport.h"
@@ -63,6 +64,7 @@ class Server {
   asio::signal_set signals_;
   std::list<LiveSession> sessions_;
   std::list<std::function<void()>> close_acceptors_;
+  std::unique_ptr<MetricsEndpoint> metrics_;
   bool accepting_ = false;  // some listener accepts new connections (else: exit with the last one)
   bool stopping_ = false;
 };

@@ -7,6 +7,7 @@
 
 #include "server/export.h"
 #include "server/options.h"
+#include "server/request_stats.h"
 
 namespace p9::server {
 
@@ -19,6 +20,7 @@ struct ServerCounters {
   std::atomic<uint64_t> errors{0};  // Rlerror replies
   std::atomic<uint64_t> bytes_read{0};  // Rread payload
   std::atomic<uint64_t> bytes_written{0};  // Twrite payload accepted
+  RequestStats by_type;
 };
 
 struct ServerContext {

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "store/acl.h"
 #include "store/permissions.h"
 #include "store/store.h"
 #include "store/store_state.h"
@@ -66,6 +67,7 @@ asio::awaitable<Result<void>> Store::setattr(NodeRef node, SetAttr a, Caller cal
       mode &= ~static_cast<uint32_t>(S_ISGID);
     }
     node->mode = mode;
+    chmod_acl(*node);
   } else if ((a.valid & (SetAttr::UID | SetAttr::GID)) != 0) {
     node->mode = mode_after_chown(node->mode);
   }

@@ -3,6 +3,9 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <optional>
+
+#include "store/acl.h"
 
 namespace p9::store {
 
@@ -16,6 +19,9 @@ Result<void> may_access(const Node& node, const Caller& caller, int mask) {
   uint32_t granted;
   if (cred.uid == node.uid) {
     granted = (node.mode >> 6) & 7;
+  } else if (std::optional<bool> acl = acl_grants(node, cred, mask)) {
+    if (!*acl) return Errno{EACCES};
+    return {};
   } else if (cred.in_group(node.gid)) {
     granted = (node.mode >> 3) & 7;
   } else {

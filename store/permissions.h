@@ -13,8 +13,9 @@ namespace p9::store {
 
 enum Access : int { MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4 };
 
-// EACCES unless the mode bits grant `mask` (owner, then group, then other class). Root may read and
-// write anything, and execute/search when the node is a directory or any x bit is set.
+// EACCES unless the mode bits grant `mask` (owner, then group, then other class), or for a non-owner
+// the node's access ACL when it has one (acl_grants). Root may read and write anything, and
+// execute/search when the node is a directory or any x bit is set.
 Result<void> may_access(const Node& node, const Caller& caller, int mask);
 
 // Owner or root (CAP_FOWNER): who may chmod, set explicit times, set security xattrs.

@@ -178,8 +178,9 @@ class Store {
   // Extended attributes. Namespaces: user.* (regular files and directories only; read needs read
   // permission, change needs write permission), trusted.* (root only, invisible to others in
   // lists), security.* (anyone reads; change needs root, as CAP_SYS_ADMIN), system.posix_acl_access and
-  // system.posix_acl_default (opaque values: the store does not interpret ACLs or keep them in step
-  // with chmod; change needs ownership; _default only on directories).
+  // system.posix_acl_default (POSIX ACLs in Linux's xattr format, enforced and kept in step with the
+  // mode, see store/acl.h; set/remove need ownership; _default only on directories; malformed:
+  // EINVAL, wrong version: EOPNOTSUPP; XATTR_CREATE/REPLACE ignored; removing an absent ACL succeeds).
   // Common errors: EOPNOTSUPP unknown namespace (or user.* on a special file); ERANGE empty name or
   // name > 255 bytes; EPERM/EACCES per namespace rules.
   // get: ENODATA no such attribute.

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 
+#include "store/acl.h"
 #include "store/names.h"
 #include "store/permissions.h"
 #include "store/store.h"
@@ -12,10 +13,9 @@ namespace p9::store {
 
 namespace {
 
-
 // The steps every node-creating call shares, in Linux's order: lock dir, search permission,
-// EEXIST, removed directory, write permission, then make(parent) builds the node (ENOSPC) and it
-// is entered under `name`.
+// EEXIST, removed directory, write permission, then make(parent) builds the node (ENOSPC), it
+// inherits dir's default ACL (ENOSPC) and is entered under `name`.
 template <typename Make>
 asio::awaitable<Result<NodeRef>> add_node(StoreState& s, NodeRef dir, std::string_view name,
                                           Caller caller, bool is_mkdir, Make make) {
@@ -30,7 +30,8 @@ asio::awaitable<Result<NodeRef>> add_node(StoreState& s, NodeRef dir, std::strin
   if (is_mkdir && d.nlink >= LINK_MAX) co_return Errno{EMLINK};
   Result<Node*> made = make(d);
   if (!made) co_return Errno{made.error()};
-  NodeRef node(*made);
+  NodeRef node(*made);  // on failure below, dropping it destroys the unlinked node
+  if (auto r = inherit_acls(s, d, *node); !r) co_return Errno{r.error()};
   d.entries.insert(name, node.get());
   add_ref(node.get());  // the entry's reference
   s.set_nlink(*node, node->is_dir() ? 2 : 1);

@@ -1,5 +1,5 @@
 // get/list/set/remove of extended attributes with Linux's namespace rules (fs/xattr.c
-// xattr_permission, the capability LSM for security.*, posix_acl for system.posix_acl_*).
+// xattr_permission, the capability LSM for security.*; ACLs are store/acl.cpp's).
 #include "store/xattrs.h"
 
 #include <sys/stat.h>
@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "store/acl.h"
 #include "store/permissions.h"
 #include "store/store.h"
 #include "store/store_state.h"
@@ -34,12 +35,15 @@ Result<Namespace> namespace_of(std::string_view name) {
       return p.ns;
     }
   }
-  if (name == "system.posix_acl_access") return Namespace::acl_access;
-  if (name == "system.posix_acl_default") return Namespace::acl_default;
+  if (name == ACL_ACCESS_XATTR) return Namespace::acl_access;
+  if (name == ACL_DEFAULT_XATTR) return Namespace::acl_default;
   return Errno{EOPNOTSUPP};
 }
 
-// May the caller read (write = false) or change the attribute `name` of `node`?
+bool is_acl(Namespace ns) { return ns == Namespace::acl_access || ns == Namespace::acl_default; }
+
+// May the caller read (write = false) or change the attribute `name` of `node`? (Not asked for
+// changes of ACLs.)
 Result<Namespace> check_xattr_access(const Node& node, std::string_view name, bool write,
                                      const Caller& caller) {
   Result<Namespace> ns = namespace_of(name);
@@ -62,23 +66,60 @@ Result<Namespace> check_xattr_access(const Node& node, std::string_view name, bo
       if (write && !root) return Errno{EPERM};
       break;
     case Namespace::acl_default:
-      if (write && !node.is_dir()) return Errno{EACCES};
-      [[fallthrough]];
     case Namespace::acl_access:
-      if (write && !owns(node, caller)) return Errno{EPERM};
+      // Changes go through set_acl, which has its own rules; anyone reads an ACL.
+      if (node.kind == NodeKind::symlink) return Errno{EOPNOTSUPP};
       break;
   }
   return ns;
 }
 
-XattrSet::Attribute* find(XattrSet* set, std::string_view name) {
+}  // namespace
+
+XattrSet::Attribute* find_xattr(XattrSet* set, std::string_view name) {
   if (set == nullptr) return nullptr;
   auto it = std::find_if(set->attributes.begin(), set->attributes.end(),
                          [&](const XattrSet::Attribute& a) { return a.name == name; });
   return it == set->attributes.end() ? nullptr : &*it;
 }
 
-}  // namespace
+Result<void> put_xattr(StoreState& s, Node& node, std::string_view name,
+                       std::span<const std::byte> value) {
+  XattrSet::Attribute* existing = find_xattr(node.xattrs, name);
+  const uint64_t old_bytes = existing == nullptr ? 0 : name.size() + existing->value.size();
+  const uint64_t new_bytes = name.size() + value.size();
+  if (new_bytes > old_bytes && !s.try_charge(new_bytes - old_bytes)) return Errno{ENOSPC};
+  try {
+    if (node.xattrs == nullptr) {
+      void* raw = s.arena.allocate(sizeof(XattrSet), alignof(XattrSet));
+      node.xattrs = new (raw) XattrSet(&s.arena);
+    }
+    if (existing != nullptr) {
+      existing->value.assign(value.begin(), value.end());
+    } else {
+      auto& attrs = node.xattrs->attributes;
+      attrs.push_back(XattrSet::Attribute{std::pmr::string(name, &s.arena),
+                                          std::pmr::vector<std::byte>(value.begin(), value.end(),
+                                                                      &s.arena)});
+    }
+  } catch (...) {
+    if (new_bytes > old_bytes) s.space.release(new_bytes - old_bytes);
+    throw;
+  }
+  if (old_bytes > new_bytes) s.space.release(old_bytes - new_bytes);
+  node.xattrs->charged = node.xattrs->charged + new_bytes - old_bytes;
+  return {};
+}
+
+void erase_xattr(StoreState& s, Node& node, std::string_view name) {
+  XattrSet::Attribute* a = find_xattr(node.xattrs, name);
+  if (a == nullptr) return;
+  const uint64_t bytes = a->name.size() + a->value.size();
+  auto& attrs = node.xattrs->attributes;
+  attrs.erase(attrs.begin() + (a - attrs.data()));
+  node.xattrs->charged -= bytes;
+  s.space.release(bytes);
+}
 
 void free_xattrs(StoreState& store, XattrSet* set) {
   store.space.release(set->charged);
@@ -91,7 +132,7 @@ asio::awaitable<Result<std::vector<std::byte>>> Store::get_xattr(NodeRef node,
                                                                  Caller caller) {
   auto guard = co_await node->lock.scoped_lock_shared();
   if (auto ns = check_xattr_access(*node, name, false, caller); !ns) co_return Errno{ns.error()};
-  const XattrSet::Attribute* a = find(node->xattrs, name);
+  const XattrSet::Attribute* a = find_xattr(node->xattrs, name);
   if (a == nullptr) co_return Errno{ENODATA};
   co_return std::vector<std::byte>(a->value.begin(), a->value.end());
 }
@@ -115,33 +156,13 @@ asio::awaitable<Result<void>> Store::set_xattr(NodeRef node, std::string_view na
   if ((flags & ~(XATTR_CREATE_FLAG | XATTR_REPLACE_FLAG)) != 0) co_return Errno{EINVAL};
   if (value.size() > XATTR_VALUE_MAX) co_return Errno{E2BIG};
   auto guard = co_await node->lock.scoped_lock();
-  if (auto ns = check_xattr_access(*node, name, true, caller); !ns) co_return Errno{ns.error()};
-  StoreState& s = *state_;
-  XattrSet::Attribute* existing = find(node->xattrs, name);
+  Result<Namespace> ns = namespace_of(name);
+  if (ns && is_acl(*ns)) co_return set_acl(*state_, *node, name, value, caller);
+  if (auto r = check_xattr_access(*node, name, true, caller); !r) co_return Errno{r.error()};
+  const XattrSet::Attribute* existing = find_xattr(node->xattrs, name);
   if (existing != nullptr && (flags & XATTR_CREATE_FLAG) != 0) co_return Errno{EEXIST};
   if (existing == nullptr && (flags & XATTR_REPLACE_FLAG) != 0) co_return Errno{ENODATA};
-  const uint64_t old_bytes = existing == nullptr ? 0 : name.size() + existing->value.size();
-  const uint64_t new_bytes = name.size() + value.size();
-  if (new_bytes > old_bytes && !s.try_charge(new_bytes - old_bytes)) co_return Errno{ENOSPC};
-  try {
-    if (node->xattrs == nullptr) {
-      void* raw = s.arena.allocate(sizeof(XattrSet), alignof(XattrSet));
-      node->xattrs = new (raw) XattrSet(&s.arena);
-    }
-    if (existing != nullptr) {
-      existing->value.assign(value.begin(), value.end());
-    } else {
-      auto& attrs = node->xattrs->attributes;
-      attrs.push_back(XattrSet::Attribute{std::pmr::string(name, &s.arena),
-                                          std::pmr::vector<std::byte>(value.begin(), value.end(),
-                                                                      &s.arena)});
-    }
-  } catch (...) {
-    if (new_bytes > old_bytes) s.space.release(new_bytes - old_bytes);
-    throw;
-  }
-  if (old_bytes > new_bytes) s.space.release(old_bytes - new_bytes);
-  node->xattrs->charged = node->xattrs->charged + new_bytes - old_bytes;
+  if (auto r = put_xattr(*state_, *node, name, value); !r) co_return r;
   node->changed(StoreState::now());
   co_return Result<void>{};
 }
@@ -149,14 +170,12 @@ asio::awaitable<Result<void>> Store::set_xattr(NodeRef node, std::string_view na
 asio::awaitable<Result<void>> Store::remove_xattr(NodeRef node, std::string_view name,
                                                   Caller caller) {
   auto guard = co_await node->lock.scoped_lock();
-  if (auto ns = check_xattr_access(*node, name, true, caller); !ns) co_return Errno{ns.error()};
-  XattrSet::Attribute* a = find(node->xattrs, name);
-  if (a == nullptr) co_return Errno{ENODATA};
-  const uint64_t bytes = a->name.size() + a->value.size();
-  auto& attrs = node->xattrs->attributes;
-  attrs.erase(attrs.begin() + (a - attrs.data()));
-  node->xattrs->charged -= bytes;
-  state_->space.release(bytes);
+  Result<Namespace> ns = namespace_of(name);
+  // Linux removes an ACL by setting none.
+  if (ns && is_acl(*ns)) co_return set_acl(*state_, *node, name, encode_acl({}), caller);
+  if (auto r = check_xattr_access(*node, name, true, caller); !r) co_return Errno{r.error()};
+  if (find_xattr(node->xattrs, name) == nullptr) co_return Errno{ENODATA};
+  erase_xattr(*state_, *node, name);
   node->changed(StoreState::now());
   co_return Result<void>{};
 }

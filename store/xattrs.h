@@ -4,12 +4,17 @@
 
 #include <cstddef>
 #include <memory_resource>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "store/result.h"
 
 namespace p9::store {
 
 struct StoreState;
+struct Node;
 
 struct XattrSet {
   struct Attribute {
@@ -25,5 +30,14 @@ struct XattrSet {
 
 // Returns the set's charge and frees it (node destruction).
 void free_xattrs(StoreState& store, XattrSet* set);
+
+// The attribute called `name` in `set` (which may be null), or null.
+XattrSet::Attribute* find_xattr(XattrSet* set, std::string_view name);
+// Adds or replaces node's attribute `name`, charging the size limit (ENOSPC), without any
+// permission or flag checks: those are the caller's.
+Result<void> put_xattr(StoreState& store, Node& node, std::string_view name,
+                       std::span<const std::byte> value);
+// Removes node's attribute `name` if it has one, returning its charge.
+void erase_xattr(StoreState& store, Node& node, std::string_view name);
 
 }  // namespace p9::store

@@ -4,6 +4,7 @@
 #include <asio/detached.hpp>
 #include <asio/post.hpp>
 
+#include "store/acl.h"
 #include "tests/store/store_fixture.h"
 
 namespace p9::store::test {
@@ -65,9 +66,15 @@ TEST_F(Xattrs, NamespacePermissions) {
   EXPECT_EQ(run(store.set_xattr(f, "security.selinux", bytes("v"), 0, alice)).error(), EPERM);
   ASSERT_TRUE(run(store.set_xattr(f, "security.selinux", bytes("v"), 0, su)).ok());
   EXPECT_EQ(text(run(store.get_xattr(f, "security.selinux", bob)).value()), "v");
-  EXPECT_EQ(run(store.set_xattr(f, "system.posix_acl_access", bytes("acl"), 0, bob)).error(), EPERM);
-  ASSERT_TRUE(run(store.set_xattr(f, "system.posix_acl_access", bytes("acl"), 0, alice)).ok());
-  EXPECT_EQ(run(store.set_xattr(f, "system.posix_acl_default", bytes("acl"), 0, alice)).error(), EACCES);
+  // ACLs must be well-formed (acl_test covers their contents); u::rw-,u:1001:r--,g::r--,m::r--,o::r--.
+  const std::vector<std::byte> acl = encode_acl({{AclEntry::USER_OBJ, 6, ACL_UNDEFINED_ID},
+                                                 {AclEntry::USER, 4, 1001},
+                                                 {AclEntry::GROUP_OBJ, 4, ACL_UNDEFINED_ID},
+                                                 {AclEntry::MASK, 4, ACL_UNDEFINED_ID},
+                                                 {AclEntry::OTHER, 4, ACL_UNDEFINED_ID}});
+  EXPECT_EQ(run(store.set_xattr(f, "system.posix_acl_access", acl, 0, bob)).error(), EPERM);
+  ASSERT_TRUE(run(store.set_xattr(f, "system.posix_acl_access", acl, 0, alice)).ok());
+  EXPECT_EQ(run(store.set_xattr(f, "system.posix_acl_default", acl, 0, alice)).error(), EACCES);
   NodeRef fifo = run(store.mknod(root, "p", S_IFIFO | 0666, 0, 0, su)).value();
   EXPECT_EQ(run(store.set_xattr(fifo, "user.a", bytes("v"), 0, su)).error(), EPERM);
   EXPECT_EQ(run(store.get_xattr(fifo, "user.a", su)).error(), ENODATA);

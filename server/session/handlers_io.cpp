@@ -1,0 +1,98 @@
+// Opening and file I/O: Tlopen, Tlcreate, Tread, Twrite, Tfsync.
+#include <algorithm>
+#include <cerrno>
+
+#include "proto/name.h"
+#include "server/session/handlers.h"
+#include "server/session/open_flags.h"
+#include "server/session/qid.h"
+
+namespace p9::server {
+
+namespace {
+
+void mark_open(Fid& fid, const OpenMode& mode) {
+  fid.state = Fid::State::open;
+  fid.readable = mode.readable;
+  fid.writable = mode.writable;
+  fid.append = mode.append;
+}
+
+}  // namespace
+
+asio::awaitable<Reply> handle(SessionState& s, const Tlopen& m) {
+  auto f = s.fid(m.fid, Need::node);
+  if (!f) co_return error_reply(f.error());
+  Fid& fid = **f;
+  if (fid.state != Fid::State::walked) co_return error_reply(EINVAL);  // already open
+  const OpenMode mode = open_mode(m.flags);
+  if ((mode.writable || mode.truncate) && fid.attach->read_only) co_return error_reply(EROFS);
+  // Marked while the store checks, so that a second Tlopen on the fid cannot slip in meanwhile.
+  fid.state = Fid::State::opening;
+  auto r = co_await fid.attach->store().open(fid.node, mode.host_flags, fid.attach->caller());
+  if (!r) {
+    fid.state = Fid::State::walked;
+    co_return error_reply(r.error());
+  }
+  mark_open(fid, mode);
+  co_return Reply{Rlopen{qid_of(fid.node), 0}, {}};
+}
+
+// Creates dir/name and turns the directory fid into the new file, open with the given flags.
+asio::awaitable<Reply> handle(SessionState& s, const Tlcreate& m) {
+  auto f = s.fid(m.fid, Need::mutating);
+  if (!f) co_return error_reply(f.error());
+  Fid& fid = **f;
+  if (fid.state != Fid::State::walked) co_return error_reply(EINVAL);
+  if (const int err = check_name(m.name, NameUse::Entry)) co_return error_reply(err);
+  const Attachment& a = *fid.attach;
+  fid.state = Fid::State::opening;
+  auto r = co_await a.store().create(fid.node, m.name, m.mode, a.new_gid(m.gid), a.caller());
+  if (!r) {
+    fid.state = Fid::State::walked;
+    co_return error_reply(r.error());
+  }
+  fid.parent = std::move(fid.node);
+  fid.name = m.name;
+  fid.node = std::move(*r);
+  mark_open(fid, open_mode(m.flags));
+  co_return Reply{Rlcreate{qid_of(fid.node), 0}, {}};
+}
+
+// Reads into a buffer the reply owns; the writer sends it from there.
+asio::awaitable<Reply> handle(SessionState& s, const Tread& m) {
+  const FidPtr fid = s.fids.find(m.fid);
+  if (fid && fid->state == Fid::State::xattr_read) co_return read_xattr(s, *fid, m);
+  if (!fid || !fid->is_open() || !fid->readable) co_return error_reply(EBADF);
+  Reply reply;
+  reply.storage = s.pool.take(s.io_limit(m.count));
+  auto n = co_await fid->attach->store().read(fid->node, m.offset, reply.storage.span());
+  if (!n) co_return error_reply(n.error());
+  reply.storage.resize(*n);
+  s.ctx.counters.bytes_read.fetch_add(*n, std::memory_order_relaxed);
+  reply.msg = Rread{reply.storage.span()};
+  co_return reply;
+}
+
+// A fid opened O_APPEND writes at the end of file whatever offset the client sends (the Linux
+// client sends its idea of the file size, which another writer may have changed).
+asio::awaitable<Reply> handle(SessionState& s, const Twrite& m) {
+  const FidPtr fid = s.fids.find(m.fid);
+  if (fid && fid->state == Fid::State::xattr_write) co_return write_xattr(*fid, m);
+  if (!fid || !fid->is_open() || !fid->writable) co_return error_reply(EBADF);
+  const auto data = m.data.bytes.first(s.io_limit(static_cast<uint32_t>(m.data.size())));
+  auto w = co_await fid->attach->store().write(fid->node, m.offset, data, fid->append,
+                                               fid->attach->caller());
+  if (!w) co_return error_reply(w.error());
+  s.ctx.counters.bytes_written.fetch_add(w->bytes, std::memory_order_relaxed);
+  co_return Reply{Rwrite{static_cast<uint32_t>(w->bytes)}, {}};
+}
+
+// Memory is always in sync: fsync and fdatasync only check the fid.
+asio::awaitable<Reply> handle(SessionState& s, const Tfsync& m) {
+  auto f = s.fid(m.fid, Need::node);
+  if (!f) co_return error_reply(f.error());
+  co_return Reply{Rfsync{}, {}};
+}
+
+}  // namespace p9::server
