@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/export.h"
+#include "server/session/xattr_snapshots.h"
 #include "store/byte_range_lock.h"
 #include "store/credentials.h"
 #include "store/node_ref.h"
@@ -32,13 +33,13 @@ struct Attachment {
   }
 };
 
-// A pending Txattrwalk value (read back with Tread) or Txattrcreate value (filled by Twrite,
-// applied at Tclunk).
-struct XattrValue {
+// A Txattrcreate value being filled by Twrite, applied at Tclunk. It grows as the data arrives:
+// an announced size costs nothing until the client sends it.
+struct XattrWrite {
   std::string name;
-  std::vector<std::byte> bytes;  // the snapshot to read, or the value being written (attr_size)
-  uint64_t written = 0;          // xattr_write: bytes received so far, in order
-  int flags = 0;                 // xattr_write: XATTR_CREATE / XATTR_REPLACE
+  uint64_t size = 0;  // attr_size
+  int flags = 0;      // XATTR_CREATE / XATTR_REPLACE
+  std::vector<std::byte> bytes;
 };
 
 struct Fid {
@@ -46,8 +47,8 @@ struct Fid {
     walked,       // attached or walked, not open
     opening,      // a Tlopen is in progress
     open,         // Tlopen or Tlcreate succeeded
-    xattr_read,   // made by Txattrwalk
-    xattr_write,  // turned by Txattrcreate
+    xattr_read,   // made by Txattrwalk: Tread serves xattr_snapshot
+    xattr_write,  // turned by Txattrcreate: Twrite fills xattr_write
   };
 
   std::shared_ptr<const Attachment> attach;
@@ -61,7 +62,8 @@ struct Fid {
   bool readable = false;
   bool writable = false;
   bool append = false;  // O_APPEND: every write goes to the end of file, whatever its offset
-  std::unique_ptr<XattrValue> xattr;
+  XattrSnapshot xattr_snapshot;
+  std::unique_ptr<XattrWrite> xattr_write;
   // Lock owners that took byte-range locks through this fid (released at its clunk).
   std::vector<store::LockOwner> lock_owners;
 

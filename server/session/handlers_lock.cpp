@@ -101,7 +101,10 @@ asio::awaitable<Reply> handle(SessionState& s, const Tgetlock& m) {
   if (!type) co_return error_reply(EINVAL);
   if (*type == store::LockType::unlock) type = store::LockType::write;
   const store::LockOwner owner{s.id, std::string(m.client_id), m.proc_id};
-  auto r = co_await (*f)->attach->store().get_lock((*f)->node, owner, *type, {m.start, m.length});
+  // Named, not braced in the call: g++ 12 mis-evaluates temporaries built inside a co_await.
+  const store::LockRange range{m.start, m.length};
+  const store::LockType query = *type;
+  auto r = co_await (*f)->attach->store().get_lock((*f)->node, owner, query, range);
   if (!r) co_return error_reply(r.error());
   Reply reply;
   if (r->type == store::LockType::unlock) {

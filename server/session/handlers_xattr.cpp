@@ -16,30 +16,29 @@ asio::awaitable<Reply> handle(SessionState& s, const Txattrwalk& m) {
   if (m.newfid == m.fid || s.fids.contains(m.newfid)) co_return error_reply(EBADF);
   const Fid& from = **f;
   const Attachment& a = *from.attach;
-  auto value = std::make_unique<XattrValue>();
-  value->name = m.name;
+  std::vector<std::byte> value;
   if (m.name.empty()) {
     auto names = co_await a.store().list_xattrs(from.node, a.caller());
     if (!names) co_return error_reply(names.error());
     const auto* bytes = reinterpret_cast<const std::byte*>(names->data());
-    value->bytes.assign(bytes, bytes + names->size());
+    value.assign(bytes, bytes + names->size());
   } else {
     auto got = co_await a.store().get_xattr(from.node, m.name, a.caller());
     if (!got) co_return error_reply(got.error());
-    value->bytes = std::move(*got);
+    value = std::move(*got);
   }
-  const uint64_t size = value->bytes.size();
   auto fid = std::make_shared<Fid>();
   fid->attach = from.attach;
   fid->node = from.node;
   fid->state = Fid::State::xattr_read;
-  fid->xattr = std::move(value);
+  fid->xattr_snapshot = s.xattr_snapshots.share(from.node.id(), m.name, std::move(value));
+  const uint64_t size = fid->xattr_snapshot->size();
   if (const int err = s.fids.insert(m.newfid, std::move(fid))) co_return error_reply(err);
   co_return Reply{Rxattrwalk{size}, {}};
 }
 
 Reply read_xattr(SessionState& s, const Fid& fid, const Tread& m) {
-  const std::vector<std::byte>& value = fid.xattr->bytes;
+  const std::vector<std::byte>& value = *fid.xattr_snapshot;
   const uint64_t offset = std::min<uint64_t>(m.offset, value.size());
   const std::size_t n = std::min<uint64_t>(s.io_limit(m.count), value.size() - offset);
   Reply reply;
@@ -56,21 +55,18 @@ asio::awaitable<Reply> handle(SessionState& s, const Txattrcreate& m) {
   Fid& fid = **f;
   if (fid.state != Fid::State::walked) co_return error_reply(EINVAL);
   if (m.attr_size > store::XATTR_VALUE_MAX) co_return error_reply(E2BIG);
-  fid.xattr = std::make_unique<XattrValue>();
-  fid.xattr->name = m.name;
-  fid.xattr->bytes.resize(m.attr_size);
-  fid.xattr->flags = static_cast<int>(m.flags);
+  fid.xattr_write = std::make_unique<XattrWrite>(
+      XattrWrite{std::string(m.name), m.attr_size, static_cast<int>(m.flags), {}});
   fid.state = Fid::State::xattr_write;
   co_return Reply{Rxattrcreate{}, {}};
 }
 
 // The value must arrive in order (as the Linux client sends it) and not overflow attr_size.
 Reply write_xattr(Fid& fid, const Twrite& m) {
-  XattrValue& x = *fid.xattr;
-  if (m.offset != x.written) return error_reply(EINVAL);
-  if (m.data.size() > x.bytes.size() - x.written) return error_reply(ENOSPC);
-  if (m.data.size() != 0) std::memcpy(x.bytes.data() + x.written, m.data.bytes.data(), m.data.size());
-  x.written += m.data.size();
+  XattrWrite& x = *fid.xattr_write;
+  if (m.offset != x.bytes.size()) return error_reply(EINVAL);
+  if (m.data.size() > x.size - x.bytes.size()) return error_reply(ENOSPC);
+  x.bytes.insert(x.bytes.end(), m.data.bytes.begin(), m.data.bytes.end());
   return Reply{Rwrite{static_cast<uint32_t>(m.data.size())}, {}};
 }
 
@@ -79,9 +75,9 @@ Reply write_xattr(Fid& fid, const Twrite& m) {
 // when absent), and Linux removes a POSIX ACL with size 0 and no flags, where an absent ACL is no
 // error.
 asio::awaitable<int> commit_xattr(Fid& fid) {
-  const XattrValue& x = *fid.xattr;
+  const XattrWrite& x = *fid.xattr_write;
   const Attachment& a = *fid.attach;
-  if (x.written != x.bytes.size()) co_return EINVAL;
+  if (x.bytes.size() != x.size) co_return EINVAL;
   if (x.bytes.empty() && (x.flags & store::XATTR_CREATE_FLAG) == 0) {
     auto r = co_await a.store().remove_xattr(fid.node, x.name, a.caller());
     if (r.error() == ENODATA && (x.flags & store::XATTR_REPLACE_FLAG) == 0) co_return 0;

@@ -14,6 +14,7 @@
 #include "server/session/fid_table.h"
 #include "server/session/flow_control.h"
 #include "server/session/strand_event.h"
+#include "server/session/xattr_snapshots.h"
 #include "store/result.h"
 
 namespace p9::server {
@@ -40,6 +41,7 @@ struct SessionState {
   FlowControl flow;
   // Notified whenever a request completes or a reply has been written (see Session).
   StrandEvent progress;
+  XattrSnapshots xattr_snapshots;
   // Exports attached in this session: whose stores hold its locks.
   std::vector<Export*> exports;
 

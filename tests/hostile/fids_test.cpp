@@ -16,20 +16,15 @@ constexpr uint32_t kFile = 3;   // walked to /probe
 constexpr uint32_t kOpen = 4;   // /probe, open read-write
 constexpr uint32_t kFree = 999;  // never made
 
-class Fids : public HostileTest {
+class Fids : public RawSessionTest {
  protected:
   void SetUp() override {
-    HostileTest::SetUp();
+    RawSessionTest::SetUp();
     client()->mkdir("d", 0755);
-    c = attached();
     c->call(Fcall{1, Twalk{kRoot, kDir, {"d"}}});
     c->call(Fcall{1, Twalk{kRoot, kFile, {kProbePath}}});
     c->call(Fcall{1, Twalk{kRoot, kOpen, {kProbePath}}});
     c->call(Fcall{1, Tlopen{kOpen, DOTL_RDWR}});
-  }
-  void TearDown() override {
-    c.reset();
-    HostileTest::TearDown();
   }
 
   // Every message that names an existing fid, with `fid` in that place (and valid fids elsewhere).
@@ -64,8 +59,6 @@ class Fids : public HostileTest {
         Tunlinkat{fid, "x", 0},
     };
   }
-
-  std::unique_ptr<RawClient> c;
 };
 
 TEST_F(Fids, UnknownFidsInEveryMessageAreEbadf) {

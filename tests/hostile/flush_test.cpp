@@ -13,18 +13,16 @@ namespace {
 
 constexpr uint32_t kLocked = 2;  // the holder's file, open read-write on the raw connection
 
-class Flush : public HostileTest {
+class Flush : public RawSessionTest {
  protected:
   void SetUp() override {
-    HostileTest::SetUp();
+    RawSessionTest::SetUp();
     holder = std::make_unique<LockHolder>(client(), "locked");
-    c = attached();
     holder->open_for(*c, kRoot, kLocked);
   }
   void TearDown() override {
-    c.reset();
     holder.reset();
-    HostileTest::TearDown();
+    RawSessionTest::TearDown();
   }
 
   // The next reply on c, which must come.
@@ -35,7 +33,6 @@ class Flush : public HostileTest {
   }
 
   std::unique_ptr<LockHolder> holder;
-  std::unique_ptr<RawClient> c;
 };
 
 TEST_F(Flush, FlushOfATagNobodyUsedIsAnsweredAtOnce) {

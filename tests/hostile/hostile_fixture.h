@@ -110,4 +110,14 @@ class HostileTest : public ::testing::Test {
   Baseline baseline_;
 };
 
+// A case that works through one raw session, `c`, attached (fid kRoot) to aname() as uid 0.
+class RawSessionTest : public HostileTest {
+ protected:
+  virtual std::string aname() const { return "main"; }
+  void SetUp() override;
+  void TearDown() override;
+
+  std::unique_ptr<RawClient> c;
+};
+
 }  // namespace p9::hostile

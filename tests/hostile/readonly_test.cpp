@@ -12,20 +12,14 @@ namespace {
 constexpr uint32_t kClone = 2;  // an unopened clone of the root
 constexpr uint32_t kMain = 3;   // the root of "main", on the same connection
 
-class ReadOnly : public HostileTest {
+class ReadOnly : public RawSessionTest {
  protected:
+  std::string aname() const override { return "ro"; }
   void SetUp() override {
-    HostileTest::SetUp();
-    c = attached("ro");
+    RawSessionTest::SetUp();
     c->call(Fcall{1, Twalk{kRoot, kClone, {}}});
     c->attach(kMain, 0, "main");
   }
-  void TearDown() override {
-    c.reset();
-    HostileTest::TearDown();
-  }
-
-  std::unique_ptr<RawClient> c;
 };
 
 TEST_F(ReadOnly, EveryMutatingMessageIsErofs) {

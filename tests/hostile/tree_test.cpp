@@ -14,26 +14,19 @@ constexpr uint32_t kB = 3;    // /a/b
 constexpr uint32_t kC = 4;    // /a/b/c
 constexpr uint32_t kFile = 5;  // /probe
 
-class Tree : public HostileTest {
+class Tree : public RawSessionTest {
  protected:
   void SetUp() override {
-    HostileTest::SetUp();
+    RawSessionTest::SetUp();
     auto fs = client();
     fs->mkdir("a", 0755);
     fs->mkdir("a/b", 0755);
     fs->mkdir("a/b/c", 0755);
-    c = attached();
     c->call(Fcall{1, Twalk{kRoot, kA, {"a"}}});
     c->call(Fcall{1, Twalk{kRoot, kB, {"a", "b"}}});
     c->call(Fcall{1, Twalk{kRoot, kC, {"a", "b", "c"}}});
     c->call(Fcall{1, Twalk{kRoot, kFile, {kProbePath}}});
   }
-  void TearDown() override {
-    c.reset();
-    HostileTest::TearDown();
-  }
-
-  std::unique_ptr<RawClient> c;
 };
 
 TEST_F(Tree, ADirectoryCannotMoveIntoItsOwnSubtree) {
@@ -113,6 +106,36 @@ TEST_F(Tree, LinksToDirectoriesAndToUnlinkedFilesAreRefused) {
   EXPECT_EQ(err(*c, Fcall{3, Tlink{kRoot, 10, "revived"}}), uint32_t{ENOENT});
   // Linking onto an existing name is EEXIST.
   EXPECT_EQ(err(*c, Fcall{4, Tlink{kRoot, kFile, "a"}}), uint32_t{EEXIST});
+}
+
+TEST_F(Tree, TypeBitsInModesNeverChangeWhatANodeIs) {
+  // Modes arrive as 32-bit fields; only the permission bits may be taken from them (Linux masks
+  // with S_IALLUGO), never a file type.
+  c->call(Fcall{1, Twalk{kRoot, 10, {}}});
+  auto made = c->call(Fcall{2, Tlcreate{10, "file", DOTL_RDWR, S_IFDIR | 0644, 0}});
+  EXPECT_EQ(made.as<Rlcreate>().qid.type, QTFILE);
+  EXPECT_EQ(c->call(Fcall{3, Tmkdir{kRoot, "dir", 0xFFFFFFFF, 0}}).as<Rmkdir>().qid.type, QTDIR);
+  EXPECT_EQ(c->call(Fcall{4, Tsetattr{kFile, SETATTR_MODE, S_IFDIR | 0755}}).type(), MsgType::Rsetattr);
+  const auto attr = c->call(Fcall{5, Tgetattr{kFile, GETATTR_ALL}}).as<Rgetattr>();
+  EXPECT_TRUE(S_ISREG(attr.mode)) << std::oct << attr.mode;
+  EXPECT_EQ(attr.mode & 07777, 0755u);
+  // The probe is still a readable file.
+  EXPECT_EQ(client()->read_file(kProbePath).size(), kProbeText.size());
+}
+
+TEST_F(Tree, MknodOfEveryOddType) {
+  // Linux mknod(2): S_IFDIR EPERM, S_IFLNK and unknown types EINVAL; 0 or S_IFREG make a file.
+  EXPECT_EQ(err(*c, Fcall{1, Tmknod{kRoot, "dir", S_IFDIR | 0755, 0, 0, 0}}), uint32_t{EPERM});
+  EXPECT_EQ(err(*c, Fcall{2, Tmknod{kRoot, "lnk", S_IFLNK | 0777, 0, 0, 0}}), uint32_t{EINVAL});
+  EXPECT_EQ(err(*c, Fcall{3, Tmknod{kRoot, "odd", 0170000 | 0644, 0, 0, 0}}), uint32_t{EINVAL});
+  EXPECT_EQ(err(*c, Fcall{4, Tmknod{kRoot, "odd", 0030000 | 0644, 0, 0, 0}}), uint32_t{EINVAL});
+  EXPECT_EQ(c->call(Fcall{5, Tmknod{kRoot, "plain", 0644, 0, 0, 0}}).as<Rmknod>().qid.type, QTFILE);
+  // Device numbers of any size are only numbers (root may make devices).
+  EXPECT_EQ(err(*c, Fcall{6, Tmknod{kRoot, "chr", S_IFCHR | 0600, 0xFFFFFFFF, 0xFFFFFFFF, 0}}), 0u);
+  // Times with nanoseconds of a second or more are EINVAL, as utimensat(2).
+  EXPECT_EQ(err(*c, Fcall{7, Tsetattr{kFile, SETATTR_MTIME | SETATTR_MTIME_SET, 0, 0, 0, 0, 0, 0, 1,
+                                      1'000'000'000}}),
+            uint32_t{EINVAL});
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "server/session/open_flags.h"
 #include "server/session/qid.h"
 #include "server/session/version.h"
+#include "server/session/xattr_snapshots.h"
 
 namespace p9::server {
 namespace {
@@ -94,6 +95,21 @@ TEST(BufferPool, RecyclesSmallBuffersAndFreesBigOnes) {
   pool.give(std::move(big));
   Buffer empty = pool.take(0);
   EXPECT_EQ(empty.size(), 0u);
+}
+
+TEST(XattrSnapshots, IdenticalValuesShareOneCopy) {
+  XattrSnapshots snapshots;
+  const std::vector<std::byte> value(1000, std::byte{7});
+  XattrSnapshot a = snapshots.share(5, "user.x", value);
+  XattrSnapshot b = snapshots.share(5, "user.x", value);
+  EXPECT_EQ(a, b);
+  XattrSnapshot changed = snapshots.share(5, "user.x", std::vector<std::byte>(10, std::byte{1}));
+  EXPECT_NE(changed, a);
+  EXPECT_EQ(*a, value);  // fids holding the old value keep it
+  EXPECT_NE(snapshots.share(6, "user.x", value), changed);
+  // Dropped snapshots are forgotten, however many names pass through.
+  for (uint64_t node = 100; node < 10000; ++node) snapshots.share(node, "user.y", value);
+  EXPECT_EQ(snapshots.share(5, "user.x", std::vector<std::byte>(10, std::byte{1})), changed);
 }
 
 }  // namespace
