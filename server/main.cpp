@@ -1,4 +1,5 @@
 // p9tmpfs: serves an in-memory tree over 9P2000.L.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
@@ -19,6 +20,10 @@ int main(int argc, char** argv) {
   logger->set_level(options->trace ? std::min(options->log_level, spdlog::level::debug)
                                    : options->log_level);
   spdlog::set_default_logger(logger);
+
+  // A client that closes its socket while a reply is being written must cost an EPIPE on that
+  // connection, not the whole server.
+  std::signal(SIGPIPE, SIG_IGN);
 
   try {
     p9::server::Server server(std::move(*options));
