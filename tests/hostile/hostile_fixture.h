@@ -31,7 +31,6 @@
 namespace p9::hostile {
 
 using server::testing::bytes_of;
-using server::testing::error_of;
 using server::testing::RawClient;
 using server::testing::rlerror_of;
 using server::testing::text_of;

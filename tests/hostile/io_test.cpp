@@ -137,8 +137,7 @@ TEST_F(Io, XattrValuesBeyondTheirLimits) {
   EXPECT_EQ(c->call(Fcall{16, Txattrwalk{kWalked, kSpare, "user.max"}}).as<Rxattrwalk>().size, max.size());
 }
 
-// Disabled: fails against the current server (a server bug this case found); see the note on issue 7.
-TEST_F(Io, DISABLED_LockRangesThatOverflowAndBadLockTypes) {
+TEST_F(Io, LockRangesThatOverflowAndBadLockTypes) {
   c->call(Fcall{1, Twalk{kRoot, kSpare, {"data"}}});
   c->call(Fcall{2, Tlopen{kSpare, DOTL_RDWR}});
   // start + length past 2^64 - 1: EINVAL (the store's documented choice; Linux's fcntl says

@@ -136,8 +136,7 @@ class XattrMemory : public HostileTest {
   static constexpr uint64_t kBoundKib = 32 * 1024;
 };
 
-// Disabled: fails against the current server (a server bug this case found); see the note on issue 7.
-TEST_F(XattrMemory, DISABLED_PendingXattrcreateCostsNothingUntilDataArrives) {
+TEST_F(XattrMemory, PendingXattrcreateCostsNothingUntilDataArrives) {
   // A 20-byte Txattrcreate announcing 64 KiB must not make the server allocate 64 KiB at once:
   // 2000 of them on one connection would pin 125 MiB for nothing sent.
   auto c = attached();
@@ -150,8 +149,7 @@ TEST_F(XattrMemory, DISABLED_PendingXattrcreateCostsNothingUntilDataArrives) {
   EXPECT_LT(server().rss_kib(), before + kBoundKib);
 }
 
-// Disabled: fails against the current server (a server bug this case found); see the note on issue 7.
-TEST_F(XattrMemory, DISABLED_XattrwalkSnapshotsAreNotCopiedPerFid) {
+TEST_F(XattrMemory, XattrwalkSnapshotsAreNotCopiedPerFid) {
   // One 64 KiB attribute read through 2000 fids: the value is the same for all of them.
   auto fs = client();
   const std::string value(65536, 'v');

@@ -92,8 +92,7 @@ TEST_F(Security, FilePermissionMatrix) {
   }
 }
 
-// Disabled: fails against the current server (a server bug this case found); see the note on issue 7.
-TEST_F(Security, DISABLED_DirectoryPermissionMatrix) {
+TEST_F(Security, DirectoryPermissionMatrix) {
   for (const char* dir : {"d_g", "d_o"}) {
     ASSERT_EQ(owner->mkdir(dir, 0777, dir[2] == 'g' ? kNoGroup : kForeign), 0);
     ASSERT_EQ(owner->create(std::string(dir) + "/inner", 0666), 0);
@@ -116,8 +115,7 @@ TEST_F(Security, DISABLED_DirectoryPermissionMatrix) {
   }
 }
 
-// Disabled: fails against the current server (a server bug this case found); see the note on issue 7.
-TEST_F(Security, DISABLED_RootBypassesPermissionBits) {
+TEST_F(Security, RootBypassesPermissionBits) {
   ASSERT_EQ(owner->create("locked", 0000), 0);
   ASSERT_EQ(owner->mkdir("vault", 0755), 0);
   ASSERT_EQ(owner->create("vault/inside", 0000), 0);
@@ -221,8 +219,7 @@ TEST_F(Security, SetidBitsAreClearedByWritesOfAnyoneButRoot) {
   EXPECT_EQ(mode_bits(root->stat("setid")), 02767u);
 }
 
-// Disabled: fails against the current server (a server bug this case found); see the note on issue 7.
-TEST_F(Security, DISABLED_SetidBitsAreClearedByChown) {
+TEST_F(Security, SetidBitsAreClearedByChown) {
   ASSERT_EQ(owner->create("setid", 0644, kNoGroup), 0);
   ASSERT_EQ(owner->chmod("setid", 06755), 0);
   EXPECT_EQ(root->chown("setid", kMate, kNoGroup), 0);

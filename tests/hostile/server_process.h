@@ -1,8 +1,9 @@
 // A real p9tmpfs process for the hostile-client suite: started with chosen flags, listening on a
 // Unix socket in a private temporary directory and on an ephemeral TCP port of 127.0.0.1, observed
-// from outside (/proc) the way an operator would, and stopped with SIGTERM. The suite runs the
-// built binary rather than an in-process server so that a crash, a leaked descriptor or unbounded
-// memory shows in the process itself, and LeakSanitizer checks it at exit.
+// from outside (/proc) the way an operator would, and stopped with SIGTERM (or killed with the suite
+// if that dies first). The suite runs the built binary rather than an in-process server so that a
+// crash, a leaked descriptor or unbounded memory shows in the process itself, and LeakSanitizer
+// checks it at exit.
 #pragma once
 
 #include <sys/types.h>

@@ -1,9 +1,8 @@
 #include "tests/hostile/user_view.h"
 
 #include <algorithm>
-#include <system_error>
+#include <exception>
 
-#include "client/error.h"
 #include "tests/server/session_fixture.h"
 
 namespace p9::hostile {
@@ -15,18 +14,25 @@ UserView::UserView(client::SyncClient& connection, std::string_view aname, uint3
 
 template <class T>
 int UserView::attempt(asio::awaitable<T> op) {
-  try {
-    c_.run(std::move(op));
-    return 0;
-  } catch (const std::system_error& e) {
-    const int err = client::errno_of(e);
-    return err != 0 ? err : -1;
-  }
+  return server::testing::error_of([&] { c_.run(std::move(op)); });
 }
 
 namespace {
 
-// Coroutines that open, act and clunk, so that a refused operation leaves no fid behind.
+// Runs op, then clunks `fid` (its value by then) whatever happened; op's error is the one thrown.
+template <class Op>
+asio::awaitable<void> finally_clunk(client::PathClient& p, const uint32_t& fid, Op op) {
+  std::exception_ptr failure;
+  try {
+    co_await op();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_await p.clunk(fid);
+  if (failure) std::rethrow_exception(failure);
+}
+
+// Coroutines that open or walk, act and clunk, so that a refused operation leaves no fid behind.
 asio::awaitable<void> open_and_clunk(client::PathClient& p, std::string_view path, uint32_t flags) {
   auto f = co_await p.open(path, flags);
   co_await p.clunk(f.fid);
@@ -36,8 +42,7 @@ asio::awaitable<void> open_and_clunk(client::PathClient& p, std::string_view pat
 // component that fails comes back (a partial multi-name Rwalk carries none).
 asio::awaitable<void> walk_and_clunk(client::PathClient& p, std::string_view path) {
   uint32_t at = co_await p.walk("");
-  std::exception_ptr failure;
-  try {
+  co_await finally_clunk(p, at, [&]() -> asio::awaitable<void> {
     for (std::size_t begin = 0; begin < path.size();) {
       const std::size_t end = std::min(path.find('/', begin), path.size());
       const uint32_t next = co_await p.walk(at, path.substr(begin, end - begin));
@@ -45,24 +50,13 @@ asio::awaitable<void> walk_and_clunk(client::PathClient& p, std::string_view pat
       at = next;
       begin = end + 1;
     }
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  co_await p.clunk(at);
-  if (failure) std::rethrow_exception(failure);
+  });
 }
 
 asio::awaitable<void> write_at_zero(client::PathClient& p, std::string_view path, std::string_view data) {
-  auto f = co_await p.open(path, DOTL_WRONLY);
+  const auto f = co_await p.open(path, DOTL_WRONLY);
   const auto bytes = bytes_of(data);
-  std::exception_ptr failure;
-  try {
-    co_await p.write_all(f.fid, 0, bytes);
-  } catch (...) {
-    failure = std::current_exception();
-  }
-  co_await p.clunk(f.fid);
-  if (failure) std::rethrow_exception(failure);
+  co_await finally_clunk(p, f.fid, [&]() { return p.write_all(f.fid, 0, bytes); });
 }
 
 asio::awaitable<void> create_and_clunk(client::PathClient& p, std::string_view path, uint32_t mode,
