@@ -53,9 +53,9 @@ std::string peer_of(local::socket& s, const std::string& label) {
 
 Server::Server(ServerOptions options)
     : options_(std::move(options)),
-      io_(static_cast<int>(options_.threads)),
       exports_(options_.exports, options_.pinning),
       ctx_{options_, exports_, counters_},
+      io_(static_cast<int>(options_.threads)),
       strand_(asio::make_strand(io_)),
       signals_(io_, SIGINT, SIGTERM) {}
 

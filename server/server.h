@@ -55,10 +55,12 @@ class Server {
   void wait_for_sessions_then_stop(unsigned waited_ms);
 
   ServerOptions options_;
-  asio::io_context io_;
+  // Declared before io_ so that a session still alive when io_ is destroyed (one that outlived the
+  // shutdown grace period) is torn down while its export and counters exist.
   ServerCounters counters_;
   ExportTable exports_;
   ServerContext ctx_;
+  asio::io_context io_;
   // Guards everything below: sessions, acceptors and the stopping flag.
   asio::strand<asio::io_context::executor_type> strand_;
   asio::signal_set signals_;

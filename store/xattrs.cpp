@@ -22,6 +22,8 @@ constexpr size_t MAX_XATTR_NAME = 255;
 
 Result<Namespace> namespace_of(std::string_view name) {
   if (name.empty() || name.size() > MAX_XATTR_NAME) return Errno{ERANGE};
+  // A list reply separates names with NUL: "user.a\0b" would list as two attributes.
+  if (name.find('\0') != std::string_view::npos) return Errno{EINVAL};
   struct Prefix {
     std::string_view text;
     Namespace ns;

@@ -12,7 +12,7 @@ VersionAnswer negotiate_version(uint32_t client_msize, std::string_view client_v
   const bool ours = client_version == VERSION_9P2000_L ||
                     (client_version.starts_with(VERSION_9P2000_L) &&
                      client_version[VERSION_9P2000_L.size()] == '.');
-  if (!ours) return {false, msize, VERSION_UNKNOWN};
+  if (!ours || msize < MIN_MSIZE) return {false, msize, VERSION_UNKNOWN};
   return {true, msize, VERSION_9P2000_L};
 }
 

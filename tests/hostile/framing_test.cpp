@@ -174,9 +174,7 @@ TEST_F(Framing, SmallVersionMsizeIsHonouredForEveryReply) {
   EXPECT_LE(data.as<Rread>().data.size(), v.msize - IOHDRSZ);
 }
 
-// Disabled until fixed: Tversion msize 0 is answered Rversion("9P2000.L", msize 0) while the session
-// stays un-negotiated (every request then gets EPROTO). server/session/session.cpp Session::version.
-TEST_F(Framing, DISABLED_VersionMsizeTooSmallForAnyFrameIsNeverAgreed) {
+TEST_F(Framing, VersionMsizeTooSmallForAnyFrameIsNeverAgreed) {
   // Below the 7-byte header, or too small for Rversion itself (21 bytes). Refusing ("unknown" or
   // Rlerror) is the server's call; agreeing to "9P2000.L" with an msize no frame fits in is not: the
   // client would take the session as negotiated.

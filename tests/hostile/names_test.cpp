@@ -174,9 +174,7 @@ TEST_F(XattrNames, NamesFollowLinuxRules) {
   EXPECT_EQ(err(*c, Fcall{9, Txattrwalk{kTarget, kXattr, "user.absent"}}), uint32_t{ENODATA});
 }
 
-// Disabled until fixed: "user.a\0b" is stored and lists as two names. Nothing checks xattr names
-// for NUL (server/session/handlers_xattr.cpp Txattrcreate/Txattrwalk, store/xattrs.cpp namespace_of).
-TEST_F(XattrNames, DISABLED_NameWithNulIsNeverStored) {
+TEST_F(XattrNames, NameWithNulIsNeverStored) {
   // No Linux caller can make one (names are C strings), and the list reply separates names with
   // NUL: a stored "user.a\0b" would list as two attributes, "user.a" and "b". Judgement call on
   // the errno (the store could say EINVAL or ERANGE): the name must be refused, whichever.

@@ -25,7 +25,13 @@ TEST(NegotiateVersion, SpeaksOnly9P2000L) {
     EXPECT_EQ(r.version, "unknown");
   }
   EXPECT_EQ(negotiate_version(1u << 30, "9P2000.L", 1 << 20).msize, 1u << 20);
-  EXPECT_EQ(negotiate_version(100, "9P2000.L", 1 << 20).msize, 100u);  // never raised
+  EXPECT_EQ(negotiate_version(300, "9P2000.L", 1 << 20).msize, 300u);  // never raised
+  for (uint32_t tiny : {0u, 7u, MIN_MSIZE - 1}) {
+    const auto r = negotiate_version(tiny, "9P2000.L", 1 << 20);
+    EXPECT_FALSE(r.accepted) << tiny;
+    EXPECT_EQ(r.version, "unknown");
+  }
+  EXPECT_TRUE(negotiate_version(MIN_MSIZE, "9P2000.L", 1 << 20).accepted);
 }
 
 TEST(OpenMode, KeepsWhatMattersAndDropsTheRest) {

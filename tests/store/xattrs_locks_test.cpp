@@ -40,6 +40,7 @@ TEST_F(Xattrs, NamesAndSizes) {
   EXPECT_EQ(run(store.set_xattr(f, "other.a", bytes("v"), 0, su)).error(), EOPNOTSUPP);
   EXPECT_EQ(run(store.set_xattr(f, "system.foo", bytes("v"), 0, su)).error(), EOPNOTSUPP);
   EXPECT_EQ(run(store.set_xattr(f, "", bytes("v"), 0, su)).error(), ERANGE);
+  EXPECT_EQ(run(store.set_xattr(f, std::string("user.a\0b", 8), bytes("v"), 0, su)).error(), EINVAL);
   EXPECT_EQ(run(store.set_xattr(f, "user." + std::string(251, 'n'), bytes("v"), 0, su)).error(), ERANGE);
   EXPECT_EQ(run(store.set_xattr(f, "user.", bytes("v"), 0, su)).error(), EINVAL);
   std::string big(XATTR_VALUE_MAX, 'b');
