@@ -11,28 +11,14 @@
 namespace p9::hostile {
 namespace {
 
-constexpr uint32_t kLocked = 2;  // the holder's file, open read-write on the raw connection
-
-class Flush : public RawSessionTest {
+class Flush : public LockedFileTest {
  protected:
-  void SetUp() override {
-    RawSessionTest::SetUp();
-    holder = std::make_unique<LockHolder>(client(), "locked");
-    holder->open_for(*c, kRoot, kLocked);
-  }
-  void TearDown() override {
-    holder.reset();
-    RawSessionTest::TearDown();
-  }
-
   // The next reply on c, which must come.
   client::Reply next() {
     auto r = c->receive();
     if (!r) throw std::runtime_error("no reply");
     return std::move(*r);
   }
-
-  std::unique_ptr<LockHolder> holder;
 };
 
 TEST_F(Flush, FlushOfATagNobodyUsedIsAnsweredAtOnce) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "client/sync_client.h"
+#include "tests/hostile/hostile_fixture.h"
 #include "tests/server/raw_client.h"
 
 namespace p9::hostile {
@@ -28,6 +29,24 @@ class LockHolder {
   std::unique_ptr<client::SyncClient> c_;
   std::string path_;
   client::OpenFile file_;
+};
+
+// A raw session with fid kLocked open read-write on a file that a LockHolder write-locks.
+class LockedFileTest : public RawSessionTest {
+ protected:
+  static constexpr uint32_t kLocked = 2;
+
+  void SetUp() override {
+    RawSessionTest::SetUp();
+    holder = std::make_unique<LockHolder>(client(), "locked");
+    holder->open_for(*c, kRoot, kLocked);
+  }
+  void TearDown() override {
+    holder.reset();
+    RawSessionTest::TearDown();
+  }
+
+  std::unique_ptr<LockHolder> holder;
 };
 
 }  // namespace p9::hostile

@@ -10,22 +10,11 @@
 namespace p9::hostile {
 namespace {
 
-constexpr uint32_t kLocked = 2;  // the holder's file, open read-write on the raw connection
 // FlowControl::kMaxParked: blocking requests one connection may have waiting in the store.
 constexpr int kMaxParked = 1024;
 
-class Locks : public RawSessionTest {
+class Locks : public LockedFileTest {
  protected:
-  void SetUp() override {
-    RawSessionTest::SetUp();
-    holder = std::make_unique<LockHolder>(client(), "locked");
-    holder->open_for(*c, kRoot, kLocked);
-  }
-  void TearDown() override {
-    holder.reset();
-    RawSessionTest::TearDown();
-  }
-
   // Blocking write-lock requests from `n` owners, request i as proc id i on tag i, sent at once.
   void park_many(int n) {
     Bytes all;
@@ -37,8 +26,6 @@ class Locks : public RawSessionTest {
     }
     c->send_bytes(all);
   }
-
-  std::unique_ptr<LockHolder> holder;
 };
 
 TEST_F(Locks, BlockingRequestsBeyondTheParkingLimitAnswerBlocked) {
