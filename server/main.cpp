@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/options.h"
+#include "server/reload.h"
 #include "server/server.h"
 
 int main(int argc, char** argv) {
@@ -17,8 +18,7 @@ int main(int argc, char** argv) {
   // Logs go to stderr: stdout may be the 9P stream itself (--listen stdio).
   auto logger = spdlog::stderr_color_mt("p9tmpfs");
   logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-  logger->set_level(options->trace ? std::min(options->log_level, spdlog::level::debug)
-                                   : options->log_level);
+  logger->set_level(p9::server::effective_log_level(*options));
   spdlog::set_default_logger(logger);
 
   // A client that closes its socket while a reply is being written must cost an EPIPE on that

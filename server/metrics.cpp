@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <stdexcept>
+#include <vector>
 
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
@@ -71,30 +72,51 @@ void render_requests(std::string& out, const RequestStats& stats) {
 }
 
 void render_exports(std::string& out, const ExportTable& exports) {
-  struct Gauge {
-    std::string_view name, help;
-    uint64_t (*get)(const Export&);
+  using Counters = store::StoreCounters;
+  struct Figure {
+    std::string_view name, type, help;
+    uint64_t (*get)(const Export&, const Counters&);
   };
-  static const Gauge gauges[] = {
-      {"p9tmpfs_nodes", "Nodes alive, the root included.",
-       [](const Export& e) { return e.store.counters().nodes; }},
-      {"p9tmpfs_orphan_nodes", "Nodes without a name still held open.",
-       [](const Export& e) { return e.store.counters().orphans; }},
-      {"p9tmpfs_space_used_bytes", "Bytes charged against the size limit (file data, xattrs).",
-       [](const Export& e) { return e.store.counters().space_used; }},
-      {"p9tmpfs_metadata_bytes", "Metadata bytes in use in the pinned arena.",
-       [](const Export& e) { return e.store.counters().metadata_bytes; }},
-      {"p9tmpfs_pinned_bytes", "Metadata arena bytes locked in RAM (0 when pinning is off or refused).",
-       [](const Export& e) { return e.store.counters().pinned_bytes; }},
-      {"p9tmpfs_size_limit_bytes", "The export's size limit (0: unlimited).",
-       [](const Export& e) { return e.options.size_limit; }},
-      {"p9tmpfs_inode_limit", "The export's node limit (0: unlimited).",
-       [](const Export& e) { return e.options.inode_limit; }},
+  static const Figure figures[] = {
+      {"p9tmpfs_nodes", "gauge", "Nodes alive, the root included.",
+       [](const Export&, const Counters& c) { return c.nodes; }},
+      {"p9tmpfs_orphan_nodes", "gauge", "Nodes without a name still held open.",
+       [](const Export&, const Counters& c) { return c.orphans; }},
+      {"p9tmpfs_space_used_bytes", "gauge", "Bytes charged against the size limit (file data, xattrs).",
+       [](const Export&, const Counters& c) { return c.space_used; }},
+      {"p9tmpfs_metadata_bytes", "gauge", "Metadata bytes in use in the pinned arena.",
+       [](const Export&, const Counters& c) { return c.metadata_bytes; }},
+      {"p9tmpfs_metadata_mapped_bytes", "gauge", "Bytes of the metadata arena's mappings.",
+       [](const Export&, const Counters& c) { return c.metadata_mapped_bytes; }},
+      {"p9tmpfs_pinned_bytes", "gauge", "Metadata arena bytes locked in RAM (0 when pinning is off or refused).",
+       [](const Export&, const Counters& c) { return c.pinned_bytes; }},
+      {"p9tmpfs_body_bytes", "gauge", "Pages of file data, in RAM or swapped out.",
+       [](const Export&, const Counters& c) { return c.body_bytes; }},
+      {"p9tmpfs_body_resident_bytes", "gauge", "File data in RAM now (mincore).",
+       [](const Export&, const Counters& c) { return c.body_resident_bytes; }},
+      {"p9tmpfs_body_paged_out_bytes", "gauge", "File data swapped out now.",
+       [](const Export&, const Counters& c) { return c.body_paged_out_bytes; }},
+      {"p9tmpfs_body_paged_in_bytes_total", "counter",
+       "File data the pager's helper threads faulted in before an io thread copied it.",
+       [](const Export&, const Counters& c) { return c.paged_in_bytes; }},
+      {"p9tmpfs_pager_major_faults_total", "counter", "Major faults taken by the pager's helper threads.",
+       [](const Export&, const Counters& c) { return c.pager_major_faults; }},
+      {"p9tmpfs_io_major_faults_total", "counter",
+       "Major faults io threads took while copying file data (the pager should have taken them).",
+       [](const Export&, const Counters& c) { return c.io_major_faults; }},
+      {"p9tmpfs_size_limit_bytes", "gauge", "The export's size limit (0: unlimited).",
+       [](const Export& e, const Counters&) { return e.size_limit(); }},
+      {"p9tmpfs_inode_limit", "gauge", "The export's node limit (0: unlimited).",
+       [](const Export& e, const Counters&) { return e.inode_limit(); }},
   };
-  for (const Gauge& g : gauges) {
-    family(out, g.name, "gauge", g.help);
-    for (const auto& e : exports.all())
-      sample(out, g.name, fmt::format("export=\"{}\"", e->options.name), g.get(*e));
+  // One reading per export: the resident figure walks the export's body memory.
+  const std::vector<Export*> all = exports.all();
+  std::vector<Counters> counters;
+  for (const Export* e : all) counters.push_back(e->store.counters());
+  for (const Figure& f : figures) {
+    family(out, f.name, f.type, f.help);
+    for (std::size_t i = 0; i < all.size(); ++i)
+      sample(out, f.name, fmt::format("export=\"{}\"", all[i]->options.name), f.get(*all[i], counters[i]));
   }
 }
 

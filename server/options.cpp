@@ -1,7 +1,9 @@
 #include "server/options.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -104,9 +106,10 @@ ExportOptions parse_export_spec(std::string_view spec) {
 }
 
 std::string toml_scalar(const toml::node& n, std::string_view where) {
-  if (auto s = n.value<std::string>()) return *s;
-  if (auto i = n.value<int64_t>()) return std::to_string(*i);
-  if (auto b = n.value<bool>()) return *b ? "true" : "false";
+  // value<int64_t>() would also convert a boolean (to 1 or 0): ask by the node's own type.
+  if (auto s = n.as_string()) return s->get();
+  if (auto b = n.as_boolean()) return b->get() ? "true" : "false";
+  if (auto i = n.as_integer()) return std::to_string(i->get());
   fail(fmt::format("{}: expected a string, number or boolean", where));
 }
 
@@ -114,6 +117,8 @@ void validate(const ServerOptions& o) {
   if (o.max_msize < 4096) fail("msize must be at least 4096 (the Linux client refuses less)");
   if (o.max_fids == 0 || o.max_inflight == 0 || o.max_connections == 0)
     fail("max-fids, max-inflight and max-connections must be at least 1");
+  if (o.exports.size() > max_exports)
+    fail(fmt::format("{} exports are configured; at most {} are served", o.exports.size(), max_exports));
   for (size_t i = 0; i < o.exports.size(); ++i)
     for (size_t j = i + 1; j < o.exports.size(); ++j)
       if (o.exports[i].name == o.exports[j].name)
@@ -176,39 +181,88 @@ ServerOptions apply_config_file(ServerOptions o, const std::string& path) {
   return o;
 }
 
-std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code) {
-  CLI::App app{"p9tmpfs: a 9P2000.L file server exporting an in-memory tree (tmpfs over 9P)"};
-  app.set_version_flag("--version", "p9tmpfs 0.1.0");
+namespace {
 
-  ServerOptions cli;
+// What the command line said, before the config file and the defaults fill in the rest.
+struct CommandLine {
+  ServerOptions given;
   std::vector<std::string> exports;
   std::string threads, msize, pinning, level;
   bool check_config = false;
-  app.add_option("-l,--listen", cli.listen,
+};
+
+void define_options(CLI::App& app, CommandLine& c) {
+  app.set_version_flag("--version", "p9tmpfs 0.1.0");
+  app.add_option("-l,--listen", c.given.listen,
                  "Address to serve, repeatable: tcp:HOST:PORT, tcp:[V6ADDR]:PORT, unix:PATH, "
                  "fd:N (an inherited connected socket), fd:R,W (a pipe pair), stdio, systemd "
                  "(LISTEN_FDS). Default: tcp:127.0.0.1:5640, or systemd when socket-activated");
-  app.add_option("-e,--export", exports,
+  app.add_option("-e,--export", c.exports,
                  "Export, repeatable: NAME[,size=BYTES][,inodes=N][,ro][,access=user|client]"
                  "[,mode=OCTAL][,uid=N][,gid=N][,squash=UID:GID]. Clients attach with aname=NAME; "
                  "the first export also answers aname \"\". Default: one export 'default'");
-  app.add_option("-c,--config", cli.config_file, "TOML configuration file (see README)");
-  app.add_option("--threads", threads, "I/O threads (default: one per core)");
-  app.add_option("--msize", msize, "Largest message size offered to clients (default 1M+4k)");
-  app.add_option("--max-connections", cli.max_connections, "Connections served at once");
-  app.add_option("--max-fids", cli.max_fids, "Fids per connection (EMFILE beyond)");
-  app.add_option("--max-inflight", cli.max_inflight,
+  app.add_option("-c,--config", c.given.config_file,
+                 "TOML configuration file (see README); SIGHUP reloads it");
+  app.add_option("--threads", c.threads, "I/O threads (default: one per core)");
+  app.add_option("--msize", c.msize, "Largest message size offered to clients (default 1M+4k)");
+  app.add_option("--max-connections", c.given.max_connections, "Connections served at once");
+  app.add_option("--max-fids", c.given.max_fids, "Fids per connection (EMFILE beyond)");
+  app.add_option("--max-inflight", c.given.max_inflight,
                  "Requests in flight per connection before the server stops reading");
-  app.add_option("--shutdown-grace-ms", cli.shutdown_grace_ms,
+  app.add_option("--shutdown-grace-ms", c.given.shutdown_grace_ms,
                  "On SIGTERM/SIGINT, how long in-flight requests may run");
-  app.add_option("--pin-metadata", pinning,
+  app.add_option("--pin-metadata", c.pinning,
                  "best-effort (default): mlock metadata if allowed; required: fail if not; off");
-  app.add_option("--log-level", level, "trace, debug, info (default), warn, error, off");
-  app.add_flag("--trace", cli.trace, "Log every 9P message (at debug level)");
-  app.add_option("--metrics", cli.metrics,
+  app.add_option("--log-level", c.level, "trace, debug, info (default), warn, error, off");
+  app.add_flag("--trace", c.given.trace, "Log every 9P message (at debug level)");
+  app.add_option("--metrics", c.given.metrics,
                  "Serve Prometheus metrics over HTTP at tcp:HOST:PORT (e.g. tcp:127.0.0.1:9640)");
-  app.add_flag("--check-config", check_config, "Check the options and config file, then exit");
+  app.add_flag("--check-config", c.check_config, "Check the options and config file, then exit");
+}
 
+// Defaults, then the config file, then the command line (whose values win), validated.
+ServerOptions resolve(const CLI::App& app, const CommandLine& c, const std::string& default_listen) {
+  const ServerOptions& cli = c.given;
+  ServerOptions o;
+  if (!cli.config_file.empty()) o = apply_config_file(o, cli.config_file);
+  o.config_file = cli.config_file;
+  o.default_listen = default_listen;
+  if (!cli.listen.empty()) o.listen = cli.listen;
+  if (!c.exports.empty()) {
+    o.exports.clear();
+    for (auto& spec : c.exports) o.exports.push_back(parse_export_spec(spec));
+  }
+  if (!c.threads.empty()) o.threads = parse_u32(c.threads, 10, "threads");
+  if (!c.msize.empty()) o.max_msize = static_cast<uint32_t>(parse_size(c.msize, "msize"));
+  if (app.count("--max-connections")) o.max_connections = cli.max_connections;
+  if (app.count("--max-fids")) o.max_fids = cli.max_fids;
+  if (app.count("--max-inflight")) o.max_inflight = cli.max_inflight;
+  if (app.count("--shutdown-grace-ms")) o.shutdown_grace_ms = cli.shutdown_grace_ms;
+  if (!c.pinning.empty()) o.pinning = parse_pinning(c.pinning);
+  if (!c.level.empty()) o.log_level = parse_level(c.level);
+  if (cli.trace) o.trace = true;
+  if (!cli.metrics.empty()) o.metrics = cli.metrics;
+
+  if (o.listen.empty()) o.listen.push_back(default_listen);
+  if (o.exports.empty()) {
+    ExportOptions fallback;
+    fallback.name = "default";
+    o.exports.push_back(std::move(fallback));
+  }
+  if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
+  validate(o);
+  return o;
+}
+
+constexpr const char* kDescription =
+    "p9tmpfs: a 9P2000.L file server exporting an in-memory tree (tmpfs over 9P)";
+
+}  // namespace
+
+std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code) {
+  CLI::App app{kDescription};
+  CommandLine c;
+  define_options(app, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -218,36 +272,10 @@ std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code
   }
 
   try {
-    ServerOptions o;
-    if (!cli.config_file.empty()) o = apply_config_file(o, cli.config_file);
-    o.config_file = cli.config_file;
-    // Command-line values win over the file's.
-    if (!cli.listen.empty()) o.listen = cli.listen;
-    if (!exports.empty()) {
-      o.exports.clear();
-      for (auto& spec : exports) o.exports.push_back(parse_export_spec(spec));
-    }
-    if (!threads.empty()) o.threads = parse_u32(threads, 10, "threads");
-    if (!msize.empty()) o.max_msize = static_cast<uint32_t>(parse_size(msize, "msize"));
-    if (app.count("--max-connections")) o.max_connections = cli.max_connections;
-    if (app.count("--max-fids")) o.max_fids = cli.max_fids;
-    if (app.count("--max-inflight")) o.max_inflight = cli.max_inflight;
-    if (app.count("--shutdown-grace-ms")) o.shutdown_grace_ms = cli.shutdown_grace_ms;
-    if (!pinning.empty()) o.pinning = parse_pinning(pinning);
-    if (!level.empty()) o.log_level = parse_level(level);
-    if (cli.trace) o.trace = true;
-    if (!cli.metrics.empty()) o.metrics = cli.metrics;
-
-    if (o.listen.empty())
-      o.listen.push_back(std::getenv("LISTEN_FDS") ? "systemd" : "tcp:127.0.0.1:5640");
-    if (o.exports.empty()) {
-      ExportOptions fallback;
-      fallback.name = "default";
-      o.exports.push_back(std::move(fallback));
-    }
-    if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
-    validate(o);
-    if (check_config) {
+    // Socket activation passes LISTEN_FDS, which sd_listen_fds then clears: remember the default.
+    ServerOptions o = resolve(app, c, std::getenv("LISTEN_FDS") ? "systemd" : "tcp:127.0.0.1:5640");
+    o.arguments.assign(argv + 1, argv + argc);
+    if (c.check_config) {
       std::printf("p9tmpfs: configuration is valid (%zu listener(s), %zu export(s))\n",
                   o.listen.size(), o.exports.size());
       exit_code = 0;
@@ -259,6 +287,22 @@ std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code
     exit_code = 2;
     return std::nullopt;
   }
+}
+
+ServerOptions reload_options(const ServerOptions& running) {
+  CLI::App app{kDescription};
+  CommandLine c;
+  define_options(app, c);
+  // CLI11 takes the arguments in reverse order; they parsed once already.
+  std::vector<std::string> reversed(running.arguments.rbegin(), running.arguments.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    fail(fmt::format("the command line no longer parses: {}", e.what()));
+  }
+  ServerOptions o = resolve(app, c, running.default_listen);
+  o.arguments = running.arguments;
+  return o;
 }
 
 }  // namespace p9::server

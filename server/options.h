@@ -2,6 +2,7 @@
 // TOML file. Parsing and validation live in options.cpp; nothing here starts anything.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -46,14 +47,26 @@ struct ServerOptions {
   bool trace = false;  // log every T and R message
   std::string config_file;
   std::string metrics;  // tcp:HOST:PORT of the Prometheus endpoint; empty = none
+  // The command line (without argv[0]): a reload re-reads the file and applies it again on top.
+  std::vector<std::string> arguments;
+  // The listener when neither the command line nor the file names one: systemd when this process
+  // was socket-activated, else tcp:127.0.0.1:5640.
+  std::string default_listen;
 };
+
+// How many exports a server serves at most (the table a reload appends to has this many slots).
+inline constexpr size_t max_exports = 1024;
 
 // Parses argv (and the --config file it names). On --help/--version prints and returns nullopt with
 // exit_code 0; on a bad option prints what is wrong and what to do, returns nullopt, exit_code 2.
 std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code);
 
-// For a SIGHUP reload and --check-config: the file's settings over `base`. Throws std::runtime_error
-// with a message that names the file, the key and the problem.
+// For a SIGHUP reload: the options the running server's command line (`running.arguments`) gives
+// now, with its --config file read again. Throws std::runtime_error with a message that names the
+// file, the key and the problem.
+ServerOptions reload_options(const ServerOptions& running);
+
+// The file's settings over `base`. Throws std::runtime_error as reload_options does.
 ServerOptions apply_config_file(ServerOptions base, const std::string& path);
 
 }  // namespace p9::server

@@ -8,7 +8,6 @@
 
 #include <functional>
 #include <stdexcept>
-#include <thread>
 
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/co_spawn.hpp>
@@ -54,17 +53,18 @@ std::string peer_of(local::socket& s, const std::string& label) {
 Server::Server(ServerOptions options)
     : options_(std::move(options)),
       exports_(options_.exports, options_.pinning),
+      reloader_(options_, exports_),
       ctx_{options_, exports_, counters_},
-      io_(static_cast<int>(options_.threads)),
-      strand_(asio::make_strand(io_)),
-      signals_(io_, SIGINT, SIGTERM) {}
+      io_(options_.threads),
+      strand_(asio::make_strand(io_.control())),
+      signals_(io_.control(), SIGINT, SIGTERM, SIGHUP) {}
 
 Server::~Server() = default;
 
 int Server::run() {
   for (const auto& text : options_.listen) open_listener(parse_address(text));
   if (!options_.metrics.empty()) {
-    metrics_ = std::make_unique<MetricsEndpoint>(io_, parse_address(options_.metrics), ctx_);
+    metrics_ = std::make_unique<MetricsEndpoint>(io_.control(), parse_address(options_.metrics), ctx_);
     close_acceptors_.push_back([this] { metrics_->close(); });
   }
   for (const auto& e : exports_.all()) {
@@ -74,19 +74,25 @@ int Server::run() {
                  o.inode_limit ? std::to_string(o.inode_limit) : "unlimited",
                  o.access == Access::user ? "user" : "client", o.read_only ? ", read-only" : "");
   }
+  wait_for_signal();
+  sd_notify(0, "READY=1");
+
+  io_.run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+void Server::wait_for_signal() {
   signals_.async_wait([this](const asio::error_code& ec, int signo) {
     if (ec) return;
+    if (signo == SIGHUP) {
+      reloader_.reload();
+      wait_for_signal();
+      return;
+    }
     spdlog::info("{}: shutting down", signo == SIGINT ? "SIGINT" : "SIGTERM");
     shutdown();
   });
-  sd_notify(0, "READY=1");
-
-  std::vector<std::thread> threads;
-  for (unsigned i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
-  io_.run();
-  for (auto& t : threads) t.join();
-  spdlog::info("stopped");
-  return 0;
 }
 
 void Server::open_listener(const Address& a) {
@@ -103,7 +109,7 @@ void Server::open_listener(const Address& a) {
 }
 
 void Server::open_tcp(const Address& a) {
-  tcp::resolver resolver(io_);
+  tcp::resolver resolver(io_.control());
   asio::error_code ec;
   auto results = resolver.resolve(a.host, std::to_string(a.port),
                                   tcp::resolver::passive | tcp::resolver::numeric_service, ec);
@@ -111,7 +117,7 @@ void Server::open_tcp(const Address& a) {
     throw std::runtime_error(fmt::format("tcp:{}:{}: cannot resolve '{}': {}", a.host, a.port,
                                          a.host, ec.message()));
   tcp::endpoint endpoint = results.begin()->endpoint();
-  tcp::acceptor acceptor(io_);
+  tcp::acceptor acceptor(io_.control());
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
@@ -133,7 +139,7 @@ void Server::open_unix(const std::string& path) {
   struct stat st{};
   // A socket file left by an earlier run would make bind fail; anything else is not ours to remove.
   if (lstat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode)) unlink(path.c_str());
-  local::acceptor acceptor(io_);
+  local::acceptor acceptor(io_.control());
   asio::error_code ec;
   acceptor.open(local(), ec);
   if (!ec) acceptor.bind(local::endpoint(path), ec);
@@ -154,13 +160,13 @@ void Server::open_systemd_listeners() {
   for (int fd = SD_LISTEN_FDS_START; fd < SD_LISTEN_FDS_START + n; ++fd) {
     if (sd_is_socket(fd, AF_UNIX, SOCK_STREAM, 1) > 0) {
       spdlog::info("listening on systemd socket fd {} (unix)", fd);
-      start_accepting(local::acceptor(io_, local(), fd), fmt::format("systemd:{}", fd));
+      start_accepting(local::acceptor(io_.control(), local(), fd), fmt::format("systemd:{}", fd));
     } else if (sd_is_socket(fd, AF_INET, SOCK_STREAM, 1) > 0) {
       spdlog::info("listening on systemd socket fd {} (tcp)", fd);
-      start_accepting(tcp::acceptor(io_, tcp::v4(), fd), fmt::format("systemd:{}", fd));
+      start_accepting(tcp::acceptor(io_.control(), tcp::v4(), fd), fmt::format("systemd:{}", fd));
     } else if (sd_is_socket(fd, AF_INET6, SOCK_STREAM, 1) > 0) {
       spdlog::info("listening on systemd socket fd {} (tcp6)", fd);
-      start_accepting(tcp::acceptor(io_, tcp::v6(), fd), fmt::format("systemd:{}", fd));
+      start_accepting(tcp::acceptor(io_.control(), tcp::v6(), fd), fmt::format("systemd:{}", fd));
     } else {
       // Accept=yes units pass one connected socket per instance.
       start_session(fd, -1, fmt::format("systemd:{}", fd));
@@ -210,16 +216,18 @@ void Server::start_accepting(Acceptor acceptor, std::string label) {
 
 void Server::start_session(int fd, int out_fd, std::string peer) {
   if (fd < 0) throw std::runtime_error(fmt::format("{}: not an open descriptor", peer));
-  auto strand = asio::make_strand(io_);
-  Transport transport = out_fd < 0 ? Transport(strand, fd, peer) : Transport(strand, fd, out_fd, peer);
+  // The context has one thread: it serialises the session's work as a strand would, for free.
+  const asio::any_io_executor executor = io_.next().get_executor();
+  Transport transport =
+      out_fd < 0 ? Transport(executor, fd, peer) : Transport(executor, fd, out_fd, peer);
   auto session = std::make_shared<Session>(std::move(transport), ctx_);
   counters_.connections++;
   counters_.connections_total++;
   spdlog::info("{}: connected", peer);
-  asio::post(strand_, [this, session, strand, peer = std::move(peer)] {
-    auto it = sessions_.insert(sessions_.end(), LiveSession{session, strand});
-    if (stopping_) asio::post(strand, [session] { session->stop(); });
-    asio::co_spawn(strand, session->run(), [this, it, session, peer](std::exception_ptr e) {
+  asio::post(strand_, [this, session, executor, peer = std::move(peer)] {
+    auto it = sessions_.insert(sessions_.end(), LiveSession{session, executor});
+    if (stopping_) asio::post(executor, [session] { session->stop(); });
+    asio::co_spawn(executor, session->run(), [this, it, session, peer](std::exception_ptr e) {
       if (e) {
         try {
           std::rethrow_exception(e);
@@ -250,7 +258,7 @@ void Server::shutdown() {
     signals_.cancel();
     for (auto& close : close_acceptors_) close();
     for (auto& live : sessions_)
-      if (auto s = live.session.lock()) asio::post(live.strand, [s] { s->stop(); });
+      if (auto s = live.session.lock()) asio::post(live.executor, [s] { s->stop(); });
     wait_for_sessions_then_stop(0);
   });
 }

@@ -2,6 +2,7 @@
 // directions) or a pipe pair (stdin/stdout, inherited fd:R,W), which needs two.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,10 @@ class Transport {
   asio::posix::stream_descriptor& output() { return out_ ? *out_ : in_; }
   // "tcp:127.0.0.1:4711", "unix:/run/p9.sock", "fd:3" — for log lines.
   const std::string& peer() const { return peer_; }
+  // Lets a socket take a whole reply of msize bytes in one write: with the kernel's default send
+  // buffer a 1 MiB Rread went out in ~64 KiB pieces, each an epoll round trip and often a wake-up.
+  // Never shrinks the buffer; does nothing for a pipe.
+  void fit_send_buffer(uint32_t msize);
   // Cancels pending reads and writes and closes the descriptors; safe to call twice.
   void close();
 

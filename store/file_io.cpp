@@ -1,8 +1,17 @@
 // read and write of regular-file bodies, under the node's coroutine lock only.
+//
+// Body pages may be swapped out. Before copying, each call asks which pages of its range are not in
+// RAM; if any, it lets go of the node's lock, has the pager fault them in on a helper thread (this io
+// thread serves other requests meanwhile, and no lock is held across the page-in), then locks again
+// and looks again: a write may have changed the file in between. After kPageInRounds page-ins it
+// copies anyway (the pages were evicted again at once: the copy then faults on the io thread, and
+// the store counts it).
 #include <cerrno>
+#include <vector>
 
 #include "store/permissions.h"
 #include "store/store.h"
+#include "store/memory/thread_faults.h"
 #include "store/store_state.h"
 
 namespace p9::store {
@@ -10,6 +19,7 @@ namespace p9::store {
 namespace {
 
 constexpr int64_t DAY_SECONDS = 24 * 60 * 60;
+constexpr int kPageInRounds = 2;
 
 Result<void> check_regular(const Node& node) {
   if (node.is_dir()) return Errno{EISDIR};
@@ -25,6 +35,22 @@ bool atime_is_stale(const NodeTimes& t, Timespec now) {
          now.sec - atime.sec >= DAY_SECONDS;
 }
 
+// Runs a body copy, adding the major faults the calling (io) thread took in it to the store's count.
+template <typename Copy>
+auto counting_faults(StoreState& state, Copy copy) {
+  const uint64_t before = thread_major_faults();
+  auto result = copy();
+  state.io_major_faults.fetch_add(thread_major_faults() - before, std::memory_order_relaxed);
+  return result;
+}
+
+// The pages of [offset, offset+length) to fault in before copying; none after the last round.
+std::vector<PageRun> paged_out(const Body* body, uint64_t offset, uint64_t length, int round) {
+  std::vector<PageRun> missing;
+  if (body != nullptr && round < kPageInRounds) body->paged_out(offset, length, missing);
+  return missing;
+}
+
 }  // namespace
 
 asio::awaitable<Result<size_t>> Store::read(NodeRef node, uint64_t offset,
@@ -32,11 +58,18 @@ asio::awaitable<Result<size_t>> Store::read(NodeRef node, uint64_t offset,
   if (auto r = check_regular(*node); !r) co_return Errno{r.error()};
   auto& file = as_file(*node);
   size_t bytes = 0;
-  bool stale;
-  {
+  bool stale = false;
+  for (int round = 0;; ++round) {
     auto guard = co_await node->lock.scoped_lock_shared();
-    if (file.body != nullptr) bytes = file.body->read(offset, out);
-    stale = atime_is_stale(node->times, StoreState::now());
+    std::vector<PageRun> missing = paged_out(file.body, offset, out.size(), round);
+    if (missing.empty()) {
+      if (file.body != nullptr)
+        bytes = counting_faults(*state_, [&] { return file.body->read(offset, out); });
+      stale = atime_is_stale(node->times, StoreState::now());
+      break;
+    }
+    guard.unlock();
+    co_await state_->pager.page_in(std::move(missing));
   }
   if (stale) {
     // Not a modification the client caches on: no version bump.
@@ -53,9 +86,18 @@ asio::awaitable<Result<Written>> Store::write(NodeRef node, uint64_t offset,
   if (auto r = check_regular(*node); !r) co_return Errno{r.error()};
   auto& file = as_file(*node);
   auto guard = co_await node->lock.scoped_lock();
-  if (append) offset = file.size();
+  for (int round = 0;; ++round) {
+    if (append) offset = file.size();
+    std::vector<PageRun> missing = paged_out(file.body, offset, data.size(), round);
+    if (missing.empty()) break;
+    guard.unlock();
+    co_await state_->pager.page_in(std::move(missing));
+    guard = co_await node->lock.scoped_lock();
+  }
   if (data.empty()) co_return Written{0, offset};
-  if (const int err = state_->body_of(file).write(offset, data); err != 0) co_return Errno{err};
+  Body& body = state_->body_of(file);
+  if (const int err = counting_faults(*state_, [&] { return body.write(offset, data); }); err != 0)
+    co_return Errno{err};
   node->mode = mode_after_write(node->mode, caller.cred);
   const Timespec now = StoreState::now();
   node->times.set(NodeTimes::MODIFY, now);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "store/names.h"
@@ -86,8 +87,8 @@ asio::awaitable<Result<std::string>> Store::readlink(NodeRef node) {
 StatFs Store::statfs() const {
   StatFs s;
   s.bsize = BLOCK_SIZE;
-  uint64_t size_limit = state_->options.size_limit;
-  if (size_limit == 0) {
+  uint64_t size_limit = state_->space.limit();
+  if (size_limit == SpaceAccount::kUnlimited) {
     size_limit = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
                  static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   }
@@ -96,8 +97,8 @@ StatFs Store::statfs() const {
   s.bfree = size_limit > used ? (size_limit - used) / BLOCK_SIZE : 0;
   s.bavail = s.bfree;
   // Unlimited inodes: what the figures would allow at one page each, as tmpfs reports.
-  const uint64_t inode_limit =
-      state_->options.inode_limit != 0 ? state_->options.inode_limit : size_limit / BLOCK_SIZE;
+  const uint64_t configured_inodes = state_->inode_limit.load(std::memory_order_relaxed);
+  const uint64_t inode_limit = configured_inodes != 0 ? configured_inodes : size_limit / BLOCK_SIZE;
   const uint64_t nodes = state_->nodes.load(std::memory_order_relaxed);
   s.files = std::max(inode_limit, nodes);
   s.ffree = s.files - nodes;
@@ -106,13 +107,26 @@ StatFs Store::statfs() const {
   return s;
 }
 
+void Store::set_limits(uint64_t size_limit, uint64_t inode_limit) {
+  state_->space.set_limit(size_limit == 0 ? SpaceAccount::kUnlimited : size_limit);
+  state_->inode_limit.store(inode_limit, std::memory_order_relaxed);
+}
+
 StoreCounters Store::counters() const {
   StoreCounters c;
   c.nodes = state_->nodes.load(std::memory_order_relaxed);
   c.orphans = state_->orphans.load(std::memory_order_relaxed);
   c.space_used = state_->space.used();
   c.metadata_bytes = state_->arena.used_bytes();
+  c.metadata_mapped_bytes = state_->arena.mapped_bytes();
   c.pinned_bytes = state_->arena.pinned_bytes();
+  c.body_bytes = state_->body_storage.data_bytes.load(std::memory_order_relaxed);
+  // Pages freed or faulted in between the two readings may make the mincore figure a little larger.
+  c.body_resident_bytes = std::min(state_->pool.resident_bytes(), c.body_bytes);
+  c.body_paged_out_bytes = c.body_bytes - c.body_resident_bytes;
+  c.paged_in_bytes = state_->pager.paged_in_bytes();
+  c.pager_major_faults = state_->pager.major_faults();
+  c.io_major_faults = state_->io_major_faults.load(std::memory_order_relaxed);
   return c;
 }
 

@@ -46,13 +46,21 @@ struct StoreOptions {
   Pinning pinning = Pinning::best_effort;
 };
 
-// Figures for metrics and tests; each is read lock-free and may be a moment stale.
+// Figures for metrics and tests; each is read lock-free and may be a moment stale. The resident
+// figure costs a mincore per 16 MiB of body memory ever used.
 struct StoreCounters {
   uint64_t nodes = 0;  // alive, root included
   uint64_t orphans = 0;  // alive with nlink 0 (open-unlinked)
   uint64_t space_used = 0;  // bytes charged against size_limit
   uint64_t metadata_bytes = 0;  // pinned-arena bytes in use (nodes, entries, names, indexes...)
+  uint64_t metadata_mapped_bytes = 0;  // bytes of arena mappings (what pinning must cover)
   uint64_t pinned_bytes = 0;  // bytes of arena mappings locked in RAM (0 when pinning failed)
+  uint64_t body_bytes = 0;  // pages of file data (st_blocks of all files), resident or not
+  uint64_t body_resident_bytes = 0;  // of those, in RAM now (mincore)
+  uint64_t body_paged_out_bytes = 0;  // of those, swapped out now
+  uint64_t paged_in_bytes = 0;  // body bytes the pager faulted in before a copy
+  uint64_t pager_major_faults = 0;  // major faults the pager's helper threads took doing so
+  uint64_t io_major_faults = 0;  // major faults taken while copying body memory on io threads
 };
 
 struct Written {
@@ -216,6 +224,11 @@ class Store {
   // the machine's memory could hold).
   StatFs statfs() const;
   StoreCounters counters() const;
+
+  // New limits while the store is in use (a configuration reload), 0 = unlimited, as in
+  // StoreOptions. Lock-free. Nothing is evicted: a limit below what is in use only refuses further
+  // growth (ENOSPC) until enough is freed.
+  void set_limits(uint64_t size_limit, uint64_t inode_limit);
 
   // fsck: verifies every invariant it can see (link counts equal entries, directory parent
   // pointers, entry index consistency, node and space accounting) and returns the problems found,

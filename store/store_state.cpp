@@ -26,6 +26,7 @@ StoreState::StoreState(const StoreOptions& opts)
       arena(opts.pinning),
       space(opts.size_limit == 0 ? SpaceAccount::kUnlimited : opts.size_limit),
       body_storage{pool, space, &arena},
+      inode_limit(opts.inode_limit),
       lock_owners(&arena) {
   Result<Directory*> made = new_node<Directory>(opts.root_mode, opts.root_uid, opts.root_gid,
                                                 static_cast<Directory*>(nullptr));
@@ -70,7 +71,8 @@ StoreState::~StoreState() {
 }
 
 bool StoreState::try_count_node() {
-  const uint64_t limit = options.inode_limit == 0 ? UINT64_MAX : options.inode_limit;
+  const uint64_t configured = inode_limit.load(std::memory_order_relaxed);
+  const uint64_t limit = configured == 0 ? UINT64_MAX : configured;
   uint64_t n = nodes.load(std::memory_order_relaxed);
   do {
     if (n >= limit) return false;

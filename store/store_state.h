@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "store/memory/body.h"
+#include "store/memory/pager.h"
 #include "store/memory/pinned_arena.h"
 #include "store/memory/segment_pool.h"
 #include "store/memory/space_account.h"
@@ -59,13 +60,19 @@ struct StoreState {
 
   static Timespec now();
 
+  // The limits in force are `space`'s and `inode_limit` (0 = unlimited), which set_limits changes;
+  // options keeps the values the store was built with.
   const StoreOptions options;
   const uint64_t generation;
   PinnedArena arena;
   SegmentPool pool;
   SpaceAccount space;
   const BodyStorage body_storage;
+  Pager pager;  // after `pool`: joined before the segments it faults in are unmapped
+  // Major faults the io threads took while copying body memory (the pager's should have taken them).
+  std::atomic<uint64_t> io_major_faults{0};
   std::atomic<uint64_t> next_id{1};
+  std::atomic<uint64_t> inode_limit;
   std::atomic<uint64_t> nodes{0};
   std::atomic<uint64_t> orphans{0};
   AsyncMutex rename_mutex;

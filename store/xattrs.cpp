@@ -121,6 +121,11 @@ void erase_xattr(StoreState& s, Node& node, std::string_view name) {
   attrs.erase(attrs.begin() + (a - attrs.data()));
   node.xattrs->charged -= bytes;
   s.space.release(bytes);
+  // An emptied set goes back to the arena now, not when the node dies (never, for the root).
+  if (attrs.empty()) {
+    free_xattrs(s, node.xattrs);
+    node.xattrs = nullptr;
+  }
 }
 
 void free_xattrs(StoreState& store, XattrSet* set) {

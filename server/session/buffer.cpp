@@ -5,6 +5,11 @@
 
 namespace p9::server {
 
+namespace {
+// The large buffers kept by this thread (see BufferPool).
+thread_local std::vector<Buffer> large_free;
+}  // namespace
+
 Buffer::Buffer(std::size_t capacity)
     : bytes_(capacity == 0 ? nullptr : std::make_unique_for_overwrite<std::byte[]>(capacity)),
       capacity_(capacity) {}
@@ -27,7 +32,15 @@ Buffer BufferPool::take(std::size_t n) {
     b.resize(n);
     return b;
   }
-  Buffer b(n);
+  Buffer b;
+  if (n > kLargeCapacity) {
+    b = Buffer(n);
+  } else if (large_free.empty()) {
+    b = Buffer(kLargeCapacity);
+  } else {
+    b = std::move(large_free.back());
+    large_free.pop_back();
+  }
   b.resize(n);
   return b;
 }
@@ -37,6 +50,9 @@ void BufferPool::give(Buffer b) {
     if (b.capacity() != kClasses[i].capacity) continue;
     if (free_[i].size() < kClasses[i].keep) free_[i].push_back(std::move(b));
     return;
+  }
+  if (b.capacity() == kLargeCapacity && large_free.size() < kLargeKept) {
+    large_free.push_back(std::move(b));
   }
 }
 

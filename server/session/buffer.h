@@ -33,14 +33,22 @@ class Buffer {
   std::size_t size_ = 0;
 };
 
-// Recycles buffers of a few size classes so that the steady state of a session allocates nothing
-// per request; bigger buffers (large Rread payloads, big Twrite frames) go back to malloc, which
-// keeps a connection's idle footprint small. One pool per session, used only on its strand.
+// Recycles buffers so that the steady state of a session allocates nothing per request. Small
+// classes are kept per session (one pool per session, used only on its strand). Large buffers (Rread
+// payloads and Twrite frames up to the default largest msize) are kept per thread instead, shared by
+// the sessions the thread serves, so that an idle connection pins none of them: malloc gave a 1 MiB
+// buffer back to the kernel at every free, and the next Rread took 115-210 page faults to refill it.
+// Buffers bigger than kLargeCapacity (only with a raised --msize) come from malloc every time.
 class BufferPool {
  public:
+  // The default largest msize (1 MiB + 4 KiB), with room for a reply head.
+  static constexpr std::size_t kLargeCapacity = (1u << 20) + 8192;
+  // Large buffers kept per thread: 16 MiB, what one connection may have outstanding (FlowControl).
+  static constexpr std::size_t kLargeKept = 16;
+
   // A buffer of size n (capacity possibly larger).
   Buffer take(std::size_t n);
-  // Keeps b for a later take() when its class has room; frees it otherwise.
+  // Keeps b for a later take() when its class has room; frees it otherwise. Callable on any thread.
   void give(Buffer b);
 
  private:

@@ -22,9 +22,10 @@ struct Attachment {
   Export* exp = nullptr;
   store::Credentials cred;
   bool check_permissions = true;  // access=user
-  bool read_only = false;
 
   store::Store& store() const { return exp->store; }
+  // Read from the export each time: a SIGHUP reload may change it under a live attachment.
+  bool read_only() const { return exp->read_only(); }
   store::Caller caller() const { return {cred, check_permissions}; }
   // The group of a node the client creates: what it asked for, unless the export squashes groups.
   uint32_t new_gid(uint32_t requested) const {

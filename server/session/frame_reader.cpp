@@ -7,6 +7,8 @@
 #include <asio/redirect_error.hpp>
 #include <asio/use_awaitable.hpp>
 
+#include "server/session/whole_transfer.h"
+
 namespace p9::server {
 
 FrameReader::FrameReader(asio::posix::stream_descriptor& input, BufferPool& pool)
@@ -46,7 +48,7 @@ asio::awaitable<std::variant<Buffer, ReadFailure>> FrameReader::next(uint32_t ms
         begin_ = end_ = 0;
         asio::error_code ec;
         co_await asio::async_read(
-            input_, asio::buffer(frame.data() + buffered, fs.size - buffered),
+            input_, asio::buffer(frame.data() + buffered, fs.size - buffered), whole_transfer,
             asio::bind_cancellation_slot(cancel_.slot(),
                                          asio::redirect_error(asio::use_awaitable, ec)));
         if (ec) co_return ReadFailure{ec, {}};

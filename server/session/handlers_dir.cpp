@@ -156,7 +156,7 @@ asio::awaitable<Reply> handle(SessionState& s, const Trename& m) {
 asio::awaitable<Reply> handle(SessionState& s, const Tremove& m) {
   const FidPtr fid = s.fids.remove(m.fid);
   if (!fid) co_return error_reply(EBADF);
-  int err = fid->attach->read_only ? EROFS : fid->is_xattr() ? EINVAL : 0;
+  int err = fid->attach->read_only() ? EROFS : fid->is_xattr() ? EINVAL : 0;
   if (err == 0) {
     auto entry = co_await entry_of(*fid);
     if (entry) {

@@ -26,7 +26,6 @@ std::shared_ptr<const Attachment> make_attachment(Export& exp, uint32_t uid) {
     a->cred.groups.clear();
   }
   a->check_permissions = o.access == Access::user;
-  a->read_only = o.read_only;
   return a;
 }
 
@@ -57,7 +56,7 @@ asio::awaitable<Reply> handle(SessionState& s, const Tattach& m) {
   const Attachment& a = *fid->attach;
   spdlog::info("{}: attached '{}' as uid {} gid {} (access={}{})", s.peer, exp->options.name,
                a.cred.uid, a.cred.gid, a.check_permissions ? "user" : "client",
-               a.read_only ? ", read-only" : "");
+               a.read_only() ? ", read-only" : "");
   co_return Reply{Rattach{qid_of(fid->node)}, {}};
 }
 

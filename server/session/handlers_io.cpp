@@ -26,7 +26,7 @@ asio::awaitable<Reply> handle(SessionState& s, const Tlopen& m) {
   Fid& fid = **f;
   if (fid.state != Fid::State::walked) co_return error_reply(EINVAL);  // already open
   const OpenMode mode = open_mode(m.flags);
-  if ((mode.writable || mode.truncate) && fid.attach->read_only) co_return error_reply(EROFS);
+  if ((mode.writable || mode.truncate) && fid.attach->read_only()) co_return error_reply(EROFS);
   // Marked while the store checks, so that a second Tlopen on the fid cannot slip in meanwhile.
   fid.state = Fid::State::opening;
   auto r = co_await fid.attach->store().open(fid.node, mode.host_flags, fid.attach->caller());

@@ -6,6 +6,8 @@
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 
+#include "server/session/whole_transfer.h"
+
 namespace p9::server {
 
 ReplyWriter::ReplyWriter(asio::posix::stream_descriptor& output,
@@ -38,7 +40,8 @@ asio::awaitable<void> ReplyWriter::write_loop([[maybe_unused]] std::shared_ptr<R
       if (!f.payload.empty()) gather_.emplace_back(f.payload.data(), f.payload.size());
     }
     asio::error_code ec;
-    co_await asio::async_write(output_, gather_, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(output_, gather_, whole_transfer,
+                               asio::redirect_error(asio::use_awaitable, ec));
     finish(batch_);
     if (ec) {
       failed_ = true;

@@ -197,6 +197,7 @@ asio::awaitable<void> Session::version(const Tversion& m, const Received& receiv
   co_await reset();
   const VersionAnswer v = negotiate_version(m.msize, m.version, ctx_.options.max_msize);
   state_.msize = v.accepted ? v.msize : 0;
+  if (v.accepted) transport_.fit_send_buffer(v.msize);
   spdlog::debug("{}: version '{}' msize {} -> '{}' msize {}", peer(), m.version, m.msize,
                 v.version, v.msize);
   answer(received, Reply{Rversion{v.msize, v.version}, {}});
@@ -283,7 +284,10 @@ asio::awaitable<void> Session::reset() {
 // setxattr reported success.
 asio::awaitable<void> Session::release_fids_and_locks() {
   state_.fids.clear();
-  for (Export* exp : state_.exports) co_await exp->store.release_locks(state_.id);
+  for (Export* exp : state_.exports) {
+    co_await exp->store.release_locks(state_.id);
+    spdlog::info("{}: detached '{}'", state_.peer, exp->options.name);
+  }
   state_.exports.clear();
 }
 

@@ -24,7 +24,7 @@ SessionState::SessionState(ServerContext& context, const std::string& peer_name,
 store::Result<FidPtr> SessionState::fid(uint32_t number, Need need) const {
   FidPtr f = fids.find(number);
   if (!f || f->is_xattr()) return store::Errno{EBADF};
-  if (need == Need::mutating && f->attach->read_only) return store::Errno{EROFS};
+  if (need == Need::mutating && f->attach->read_only()) return store::Errno{EROFS};
   if (need == Need::open && !f->is_open()) return store::Errno{EBADF};
   return f;
 }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cstring>
 #include <new>
@@ -23,19 +22,6 @@ void for_each_run(std::uint64_t mask, Fn fn) {
     fn(static_cast<std::size_t>(first), static_cast<std::size_t>(count));
     mask = count + first >= 64 ? 0 : mask & (~std::uint64_t{0} << (first + count));
   }
-}
-
-// MADV_POPULATE_READ (Linux 5.14) reads pages in synchronously; older kernels reject it with EINVAL.
-std::atomic<bool> populate_read_works{true};
-
-void populate(std::byte* begin, std::size_t bytes) {
-#ifdef MADV_POPULATE_READ
-  if (populate_read_works.load(std::memory_order_relaxed)) {
-    if (madvise(begin, bytes, MADV_POPULATE_READ) == 0 || errno != EINVAL) return;
-    populate_read_works.store(false, std::memory_order_relaxed);
-  }
-#endif
-  madvise(begin, bytes, MADV_WILLNEED);
 }
 
 }  // namespace
@@ -108,7 +94,7 @@ int Body::allocate_pages(std::uint64_t begin, std::uint64_t end, std::uint64_t c
   } catch (const std::bad_alloc&) {
     error = ENOMEM;
   }
-  allocated_pages_ += marked;
+  count_pages(marked, 0);
   if (marked != charged) storage_->space.release((charged - marked) * page_size());
   return error;
 }
@@ -198,14 +184,14 @@ void Body::discard_pages(Block& block, std::uint64_t mask) noexcept {
   });
   block.pages &= ~mask;
   const auto pages = static_cast<std::uint64_t>(std::popcount(mask));
-  allocated_pages_ -= pages;
+  count_pages(0, pages);
   storage_->space.release(pages * page_size());
 }
 
 Body::Index::iterator Body::release_block(Index::iterator block) noexcept {
   storage_->pool.release(block->second.data, block_kind(block->first));
   const auto pages = static_cast<std::uint64_t>(std::popcount(block->second.pages));
-  allocated_pages_ -= pages;
+  count_pages(0, pages);
   storage_->space.release(pages * page_size());
   return index_.erase(block);
 }
@@ -222,16 +208,31 @@ std::uint64_t Body::resident_bytes() const {
   return pages * page_size();
 }
 
-void Body::prefault(std::uint64_t offset, std::size_t length) const {
-  if (offset >= size_ || length == 0) return;
-  const std::uint64_t end = offset + std::min<std::uint64_t>(length, size_ - offset);
+void Body::paged_out(std::uint64_t offset, std::uint64_t length, std::vector<PageRun>& out) const {
+  const std::uint64_t end = offset + std::min(length, ~std::uint64_t{0} - offset);  // no wrap-around
+  if (end == offset) return;
+  std::array<unsigned char, SegmentPool::kPagesPerExtent> in_core{};
   for (auto block = index_.lower_bound(block_start(offset)); block != index_.end() && block->first < end;
        ++block) {
     const std::uint64_t wanted = page_mask(block->first, offset, end) & block->second.pages;
-    for_each_run(wanted, [&](std::size_t first, std::size_t count) {
-      populate(block->second.data + first * page_size(), count * page_size());
+    if (wanted == 0) continue;
+    // mincore only the pages from the first to the last wanted one: a short read asks about a few.
+    const auto first = static_cast<std::size_t>(std::countr_zero(wanted));
+    const auto count = static_cast<std::size_t>(64 - std::countl_zero(wanted)) - first;
+    std::byte* base = block->second.data + first * page_size();
+    if (mincore(base, count * page_size(), in_core.data()) != 0) continue;
+    std::uint64_t missing = 0;
+    for (std::size_t page = 0; page < count; ++page)
+      if ((in_core[page] & 1) == 0) missing |= std::uint64_t{1} << (first + page);
+    for_each_run(wanted & missing, [&](std::size_t run, std::size_t pages) {
+      out.push_back(PageRun{block->second.data + run * page_size(), pages * page_size()});
     });
   }
+}
+
+void Body::count_pages(std::uint64_t added, std::uint64_t removed) noexcept {
+  allocated_pages_ = allocated_pages_ + added - removed;
+  storage_->data_bytes.fetch_add((added - removed) * page_size(), std::memory_order_relaxed);
 }
 
 }  // namespace p9

@@ -13,13 +13,19 @@
 // Space: the SpaceAccount is charged one page for every page that holds data (like tmpfs), and
 // refunded when the page is freed; allocated_bytes() is that charge. Bytes past size() inside an
 // allocated page are always zero, so extending a file (write past the end or truncate up) reads zeros.
+//
+// Paging: the kernel may swap any data page out. A caller that must not take a major fault on its
+// own thread asks paged_out() (mincore, a syscall that never faults) for the pages of a range that
+// are not in RAM, and has a Pager fault them in elsewhere before read() or write() copies.
 
+#include <atomic>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory_resource>
 #include <span>
+#include <vector>
 
 #include "store/memory/segment_pool.h"
 #include "store/memory/space_account.h"
@@ -34,6 +40,9 @@ struct BodyStorage {
   SpaceAccount& space;
   std::pmr::memory_resource* index_memory;  // the pinned arena
   std::uint64_t max_file_size = kMaxFileSize;
+  // allocated_bytes() of all bodies together (changed by const Body members through this const
+  // struct, hence mutable), so that a store can tell its body bytes from xattr values in `space`.
+  mutable std::atomic<std::uint64_t> data_bytes{0};
 };
 
 class Body {
@@ -66,10 +75,10 @@ class Body {
   // Bytes of those pages now in RAM (mincore), the rest being swapped out. Walks the whole index.
   std::uint64_t resident_bytes() const;
 
-  // Faults in the data pages of [offset, offset+length) (clamped at size()) so that a following
-  // read() copies without major faults: MADV_POPULATE_READ where the kernel has it (blocks the calling
-  // thread until done, so call it on a helper pool, not an io thread), else MADV_WILLNEED (asynchronous).
-  void prefault(std::uint64_t offset, std::size_t length) const;
+  // Appends to `out` the runs of data pages overlapping [offset, offset+length) that are not in RAM,
+  // so that read() or write() of that range would take major faults; appends nothing when all are
+  // resident. Touches only the (pinned) index and calls mincore: never faults itself.
+  void paged_out(std::uint64_t offset, std::uint64_t length, std::vector<PageRun>& out) const;
 
  private:
   struct Block {
@@ -88,6 +97,7 @@ class Body {
   std::uint64_t page_mask(std::uint64_t start, std::uint64_t begin, std::uint64_t end) const noexcept;
   std::uint64_t pages_missing(std::uint64_t begin, std::uint64_t end) const;
   int allocate_pages(std::uint64_t begin, std::uint64_t end, std::uint64_t charged);
+  void count_pages(std::uint64_t added, std::uint64_t removed) noexcept;
   void shrink(std::uint64_t new_size) noexcept;
   void discard_pages(Block& block, std::uint64_t mask) noexcept;
   Index::iterator release_block(Index::iterator block) noexcept;

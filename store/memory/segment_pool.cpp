@@ -45,6 +45,17 @@ class SegmentPool::Kind {
   }
 
   std::uint64_t reserved_bytes() const noexcept { return reserved_bytes_.load(std::memory_order_relaxed); }
+
+  // The carved part of every segment; copied under the mutex so that mincore runs outside it
+  // (segments stay mapped until the destructor).
+  std::vector<PageRun> carved() const {
+    std::lock_guard guard(mutex_);
+    std::vector<PageRun> ranges;
+    ranges.reserve(segments_.size());
+    for (std::byte* segment : segments_) ranges.push_back({segment, segment_bytes_});
+    if (!ranges.empty()) ranges.back().bytes = static_cast<std::size_t>(cursor_ - segments_.back());  // the bump pointer's
+    return ranges;
+  }
   std::uint64_t allocated_bytes() const noexcept { return allocated_bytes_.load(std::memory_order_relaxed); }
 
  private:
@@ -74,7 +85,7 @@ class SegmentPool::Kind {
   const std::size_t segment_bytes_;
   const bool small_pages_;
 
-  std::mutex mutex_;  // guards everything below except the counters
+  mutable std::mutex mutex_;  // guards everything below except the counters
   std::vector<std::byte*> free_;
   std::vector<std::byte*> segments_;
   std::byte* cursor_ = nullptr;
@@ -113,6 +124,22 @@ void SegmentPool::discard(std::byte* begin, std::size_t bytes) const noexcept {
 
 std::uint64_t SegmentPool::reserved_bytes() const noexcept {
   return pages_->reserved_bytes() + extents_->reserved_bytes();
+}
+
+std::uint64_t SegmentPool::resident_bytes() const {
+  constexpr std::size_t kWindowPages = 4096;
+  std::vector<unsigned char> in_core(kWindowPages);
+  std::uint64_t pages = 0;
+  for (const Kind* kind : {pages_.get(), extents_.get()}) {
+    for (const PageRun& range : kind->carved()) {
+      for (std::size_t offset = 0; offset < range.bytes; offset += kWindowPages * page_size_) {
+        const std::size_t bytes = std::min(range.bytes - offset, kWindowPages * page_size_);
+        if (mincore(range.begin + offset, bytes, in_core.data()) != 0) continue;
+        for (std::size_t page = 0; page < bytes / page_size_; ++page) pages += in_core[page] & 1;
+      }
+    }
+  }
+  return pages * page_size_;
 }
 
 std::uint64_t SegmentPool::allocated_bytes() const noexcept {

@@ -21,6 +21,12 @@
 
 namespace p9 {
 
+// Whole pages of body memory, [begin, begin + bytes).
+struct PageRun {
+  std::byte* begin;
+  std::size_t bytes;
+};
+
 class SegmentPool {
  public:
   enum class BlockKind { page, extent };
@@ -51,6 +57,9 @@ class SegmentPool {
   // Address space reserved by all segments, and bytes of blocks currently handed out.
   std::uint64_t reserved_bytes() const noexcept;
   std::uint64_t allocated_bytes() const noexcept;
+  // Bytes of the segments now in RAM (mincore over the part ever handed out): what the bodies have
+  // resident, as released blocks' pages were returned to the OS. Costs a syscall per 16 MiB.
+  std::uint64_t resident_bytes() const;
 
  private:
   class Kind;

@@ -19,19 +19,23 @@ class SpaceAccount {
 
   // Adds `bytes` unless that would pass the limit; false (and no change) then.
   bool try_charge(std::uint64_t bytes) noexcept {
+    const std::uint64_t limit = limit_.load(std::memory_order_relaxed);
     std::uint64_t used = used_.load(std::memory_order_relaxed);
     do {
-      if (bytes > limit_ - used) return false;  // limit_ >= used always holds
+      // used > limit after set_limit() lowered it: nothing more fits until enough is released.
+      if (used > limit || bytes > limit - used) return false;
     } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
     return true;
   }
   void release(std::uint64_t bytes) noexcept { used_.fetch_sub(bytes, std::memory_order_relaxed); }
 
   std::uint64_t used() const noexcept { return used_.load(std::memory_order_relaxed); }
-  std::uint64_t limit() const noexcept { return limit_; }
+  std::uint64_t limit() const noexcept { return limit_.load(std::memory_order_relaxed); }
+  // A new limit (a configuration reload); charges already made stay, even above it.
+  void set_limit(std::uint64_t limit) noexcept { limit_.store(limit, std::memory_order_relaxed); }
 
  private:
-  const std::uint64_t limit_;
+  std::atomic<std::uint64_t> limit_;
   std::atomic<std::uint64_t> used_{0};
 };
 

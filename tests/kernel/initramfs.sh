@@ -34,7 +34,8 @@ copy_modules() {
   done
 }
 copy_modules modules.fd virtio_pci virtio_console 9pnet_fd 9p
-copy_modules modules.net virtio_pci virtio_net 9pnet_fd 9p
+# trans=tcp runs may use virtio-serial ports too (docker_options relays trans=unix over one).
+copy_modules modules.net virtio_pci virtio_console virtio_net 9pnet_fd 9p
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$out.tmp"
 mkdir -p "$stage/progs/p9/bin"

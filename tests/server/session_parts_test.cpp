@@ -86,7 +86,7 @@ TEST(FlowControl, ParkedRequestsAreBounded) {
   EXPECT_FALSE(flow.try_park());
 }
 
-TEST(BufferPool, RecyclesSmallBuffersAndFreesBigOnes) {
+TEST(BufferPool, RecyclesSmallBuffersPerSession) {
   BufferPool pool;
   Buffer a = pool.take(100);
   EXPECT_EQ(a.size(), 100u);
@@ -95,12 +95,22 @@ TEST(BufferPool, RecyclesSmallBuffersAndFreesBigOnes) {
   Buffer b = pool.take(200);
   EXPECT_EQ(b.data(), where);  // same class, reused
   EXPECT_EQ(b.size(), 200u);
-  Buffer big = pool.take(1 << 20);
-  EXPECT_EQ(big.size(), 1u << 20);
-  EXPECT_GE(big.capacity(), 1u << 20);
-  pool.give(std::move(big));
   Buffer empty = pool.take(0);
   EXPECT_EQ(empty.size(), 0u);
+}
+
+TEST(BufferPool, RecyclesLargeBuffersAcrossSessionsOfAThread) {
+  BufferPool first;
+  BufferPool second;
+  Buffer big = first.take(1 << 20);
+  EXPECT_EQ(big.size(), 1u << 20);
+  EXPECT_EQ(big.capacity(), BufferPool::kLargeCapacity);
+  std::byte* where = big.data();
+  first.give(std::move(big));
+  Buffer again = second.take(100'000);
+  EXPECT_EQ(again.data(), where);
+  EXPECT_EQ(again.size(), 100'000u);
+  second.give(std::move(again));
 }
 
 TEST(XattrSnapshots, IdenticalValuesShareOneCopy) {

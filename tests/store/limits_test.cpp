@@ -65,6 +65,13 @@ TEST_F(Accounting, ReturnsToStartAfterEverythingIsDeleted) {
     ASSERT_TRUE(run(store.mknod(d, "fifo", S_IFIFO | 0600, 0, 0, su)).ok());
     NodeRef sub = mkdir(d, "sub");
     ASSERT_TRUE(run(store.rename(d, "file-0", sub, "moved", su)).ok());
+    const StoreCounters full = store.counters();
+    EXPECT_EQ(full.body_bytes + 200 * (6 + 5), full.space_used);  // data pages plus xattr names and values
+    EXPECT_EQ(full.body_resident_bytes, full.body_bytes);  // no swap pressure in a unit test
+    EXPECT_EQ(full.body_paged_out_bytes, 0u);
+    if (full.pinned_bytes != 0) {
+      EXPECT_EQ(full.pinned_bytes, full.metadata_mapped_bytes);  // all or nothing
+    }
     expect_clean();
     run(store.release_locks(1));
     ASSERT_TRUE(run(store.unlink(sub, "moved", false, su)).ok());
@@ -81,6 +88,8 @@ TEST_F(Accounting, ReturnsToStartAfterEverythingIsDeleted) {
   EXPECT_EQ(end.orphans, 0u);
   EXPECT_EQ(end.space_used, start.space_used);
   EXPECT_EQ(end.metadata_bytes, start.metadata_bytes);
+  EXPECT_EQ(end.body_bytes, 0u);
+  EXPECT_EQ(end.body_resident_bytes, 0u);
   expect_clean();
 }
 

@@ -75,12 +75,17 @@ p9_mount() {
     "p9-$port" "$mnt" 5<"$relay/from-server" 6>"$relay/to-server"
 }
 
-# p9_mount_tcp MOUNTPOINT ANAME [OPTIONS]: trans=tcp to the guestfwd address run.sh set up.
-p9_mount_tcp() {
-  local mnt=$1 aname=$2 opts=${3:-}
+# The guest's network for trans=tcp: the server is at 10.0.2.100 port 564 (run.sh's guestfwd).
+p9_net_up() {
   ip link set lo up
   ip link set eth0 up
   ip addr add 10.0.2.15/24 dev eth0 2>/dev/null
+}
+
+# p9_mount_tcp MOUNTPOINT ANAME [OPTIONS]: trans=tcp to the guestfwd address run.sh set up.
+p9_mount_tcp() {
+  local mnt=$1 aname=$2 opts=${3:-}
+  p9_net_up
   mkdir -p "$mnt"
   mount -t 9p -o "trans=tcp,port=564,version=9p2000.L,aname=$aname,cache=$P9_CACHE${opts:+,$opts}" \
     10.0.2.100 "$mnt"

@@ -32,6 +32,8 @@ struct Storage {
   BodyStorage body_storage;
 };
 
+std::uint64_t page_count_bytes(const Storage& storage, std::uint64_t pages) { return pages * storage.page(); }
+
 std::vector<std::byte> pattern(std::size_t length, unsigned seed) {
   std::vector<std::byte> bytes(length);
   for (std::size_t i = 0; i < length; ++i) bytes[i] = static_cast<std::byte>((i * 131 + seed * 7 + 1) % 251 + 1);
@@ -175,17 +177,53 @@ TEST(Body, TooBigIsRefused) {
   EXPECT_EQ(huge.allocated_bytes(), unlimited.page());
 }
 
-TEST(Body, ResidentBytesAndPrefault) {
+TEST(Body, CountsItsDataBytesAsResident) {
   Storage storage;
   Body body(storage.body_storage);
-  const auto data = pattern(kMiB + 12345, 9);
-  ASSERT_EQ(body.write(100, data), 0);
+  ASSERT_EQ(body.write(100, pattern(kMiB + 12345, 9)), 0);
   EXPECT_EQ(body.resident_bytes(), body.allocated_bytes());  // just written, no swap pressure
-  body.prefault(0, 2 * kMiB);
-  body.prefault(kMiB, 10);
-  std::vector<std::byte> out(data.size());
-  ASSERT_EQ(body.read(100, out), out.size());
-  EXPECT_EQ(out, data);
+  EXPECT_EQ(storage.pool.resident_bytes(), body.allocated_bytes());
+  EXPECT_EQ(storage.body_storage.data_bytes.load(), body.allocated_bytes());
+  std::vector<PageRun> runs;
+  body.paged_out(0, 2 * kMiB, runs);
+  EXPECT_TRUE(runs.empty());
+  ASSERT_EQ(body.truncate(page_count_bytes(storage, 3)), 0);
+  EXPECT_EQ(storage.body_storage.data_bytes.load(), page_count_bytes(storage, 3));
+  Body other(storage.body_storage);
+  ASSERT_EQ(other.write(0, pattern(10, 1)), 0);
+  EXPECT_EQ(storage.body_storage.data_bytes.load(), page_count_bytes(storage, 4));  // shared by bodies
+}
+
+TEST(Body, PagedOutNamesThePagesNotInRam) {
+  Storage storage;
+  const std::uint64_t page = storage.page();
+  const std::uint64_t extent_bytes = storage.pool.block_bytes(SegmentPool::BlockKind::extent);
+  // The body's first extent block will be this one: released blocks are reused last-in first-out.
+  std::byte* block = storage.pool.allocate(SegmentPool::BlockKind::extent);
+  storage.pool.release(block, SegmentPool::BlockKind::extent);
+  Body body(storage.body_storage);
+  ASSERT_EQ(body.write(extent_bytes, pattern(extent_bytes, 3)), 0);  // exactly that block
+  // There is no swap in a unit test: dropped pages are "not in RAM" to mincore as swapped ones are.
+  storage.pool.discard(block + 2 * page, 3 * page);
+  storage.pool.discard(block + 10 * page, page);
+
+  std::vector<PageRun> runs;
+  body.paged_out(extent_bytes + page, 10 * page, runs);  // pages 1-10
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].begin, block + 2 * page);
+  EXPECT_EQ(runs[0].bytes, 3 * page);
+  EXPECT_EQ(runs[1].begin, block + 10 * page);
+  EXPECT_EQ(runs[1].bytes, page);
+  runs.clear();
+  body.paged_out(extent_bytes + 5 * page - 1, 2, runs);  // the last byte of page 4, the first of 5
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].begin, block + 4 * page);
+  EXPECT_EQ(runs[0].bytes, page);
+  runs.clear();
+  body.paged_out(0, extent_bytes, runs);  // the hole before the block: no pages at all
+  EXPECT_TRUE(runs.empty());
+  EXPECT_EQ(body.resident_bytes(), extent_bytes - 4 * page);
+  EXPECT_EQ(storage.pool.resident_bytes(), extent_bytes - 4 * page);
 }
 
 TEST(Body, MovingTransfersTheBlocks) {
