@@ -43,9 +43,15 @@ int connect_or_throw(int domain, const sockaddr* addr, socklen_t len) {
   return fd;
 }
 
-// This process's environment, with ASan's quarantine of freed blocks (256 MiB by default) cut to
-// 16 MiB in sanitizer builds: the suite judges the server's memory by its VmRSS, and freed blocks
-// held back by ASan would count as held by the server. Harmless for an uninstrumented binary.
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
 std::vector<std::string> server_environment() {
   std::vector<std::string> env;
   std::string asan = "ASAN_OPTIONS=";
@@ -60,15 +66,6 @@ std::vector<std::string> server_environment() {
   env.push_back(asan + "quarantine_size_mb=16");
   return env;
 }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-}  // namespace
 
 ServerProcess::ServerProcess(std::vector<std::string> args) {
   char dir_template[] = "/tmp/p9hostile.XXXXXX";

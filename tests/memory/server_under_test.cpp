@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-extern char** environ;
+#include "tests/hostile/server_process.h"
 
 namespace p9::memtest {
 
@@ -76,20 +76,6 @@ std::string http_get(std::uint16_t port, const std::string& path) {
   return reply;
 }
 
-// This process's environment, with ASan's quarantine of freed blocks (256 MiB by default) cut to
-// 16 MiB in sanitizer builds, so that it does not crowd the cgroup's limit; harmless otherwise.
-std::vector<std::string> server_environment() {
-  std::vector<std::string> env;
-  std::string asan = "ASAN_OPTIONS=";
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view entry(*e);
-    if (entry.starts_with(asan)) asan = std::string(entry) + ":";
-    else env.emplace_back(entry);
-  }
-  env.push_back(asan + "quarantine_size_mb=16");
-  return env;
-}
-
 std::vector<char*> pointers(std::vector<std::string>& strings) {
   std::vector<char*> out;
   for (auto& s : strings) out.push_back(s.data());
@@ -105,7 +91,7 @@ ServerUnderTest::ServerUnderTest(const std::string& binary, const std::string& d
   std::vector<std::string> args = {binary, "--listen", "unix:" + socket_path_, "--export", "mem",
                                    "--pin-metadata", "required", "--metrics",
                                    "tcp:127.0.0.1:" + std::to_string(metrics_port_), "--log-level", "warn"};
-  std::vector<std::string> env = server_environment();
+  std::vector<std::string> env = hostile::server_environment();
   const std::string log = dir + "/server.log";
   std::vector<char*> argv = pointers(args), envp = pointers(env);
 
