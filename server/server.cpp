@@ -62,11 +62,12 @@ Server::Server(ServerOptions options)
 Server::~Server() = default;
 
 int Server::run() {
-  for (const auto& text : options_.listen) open_listener(parse_address(text));
+  // Metrics first: once a 9P listener accepts, whatever watches the server can already scrape it.
   if (!options_.metrics.empty()) {
     metrics_ = std::make_unique<MetricsEndpoint>(io_.control(), parse_address(options_.metrics), ctx_);
     close_acceptors_.push_back([this] { metrics_->close(); });
   }
+  for (const auto& text : options_.listen) open_listener(parse_address(text));
   for (const auto& e : exports_.all()) {
     const auto& o = e->options;
     spdlog::info("export '{}': size {}, inodes {}, access={}{}", o.name,
