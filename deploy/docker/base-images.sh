@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Makes the Dockerfile's base images, debian:12 and debian:12-slim, from a Debian mirror instead of
 # a registry (air-gapped hosts, or an engine without access to Docker Hub): a minbase bookworm built
-# by mmdebstrap with /usr merged as debootstrap does (installing usrmerge instead would pull in
-# perl), imported into the engine under those names. The slim one leaves out docs, man
-# pages and locales as Docker Hub's slim images do (debuerreotype's .slimify-excludes), and keeps
-# them out of packages installed later. Needs root (or mmdebstrap's unshare mode) and the mirror.
+# by mmdebstrap, /usr merged as debootstrap does it (the usrmerge package would pull in perl),
+# imported into the engine under those names. The slim one leaves out docs, man pages and locales
+# as Docker Hub's slim images do (debuerreotype's .slimify-excludes), also from packages installed
+# later. Needs root (or mmdebstrap's unshare mode) and the mirror.
 # Usage: base-images.sh [podman|docker]   (MIRROR=http://... to use another mirror)
 set -euo pipefail
 engine=${1:-podman}
