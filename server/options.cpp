@@ -1,5 +1,7 @@
 #include "server/options.h"
 
+#include "server/address.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
@@ -276,6 +278,9 @@ std::optional<ServerOptions> parse_options(int argc, char** argv, int& exit_code
     ServerOptions o = resolve(app, c, std::getenv("LISTEN_FDS") ? "systemd" : "tcp:127.0.0.1:5640");
     o.arguments.assign(argv + 1, argv + argc);
     if (c.check_config) {
+      // Addresses are otherwise parsed only when the listeners open, after this check would exit.
+      for (const std::string& address : o.listen) parse_address(address);
+      if (!o.metrics.empty()) parse_address(o.metrics);
       std::printf("p9tmpfs: configuration is valid (%zu listener(s), %zu export(s))\n",
                   o.listen.size(), o.exports.size());
       exit_code = 0;
