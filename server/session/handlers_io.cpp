@@ -80,6 +80,8 @@ asio::awaitable<Reply> handle(SessionState& s, const Twrite& m) {
   const FidPtr fid = s.fids.find(m.fid);
   if (fid && fid->state == Fid::State::xattr_write) co_return write_xattr(*fid, m);
   if (!fid || !fid->is_open() || !fid->writable) co_return error_reply(EBADF);
+  // A reload may have made the export read-only since the fid was opened for writing.
+  if (fid->attach->read_only()) co_return error_reply(EROFS);
   const auto data = m.data.bytes.first(s.io_limit(static_cast<uint32_t>(m.data.size())));
   auto w = co_await fid->attach->store().write(fid->node, m.offset, data, fid->append,
                                                fid->attach->caller());

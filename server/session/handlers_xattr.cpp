@@ -77,6 +77,8 @@ Reply write_xattr(Fid& fid, const Twrite& m) {
 asio::awaitable<int> commit_xattr(Fid& fid) {
   const XattrWrite& x = *fid.xattr_write;
   const Attachment& a = *fid.attach;
+  // Txattrcreate checked the export, but a reload may have made it read-only since.
+  if (a.read_only()) co_return EROFS;
   if (x.bytes.size() != x.size) co_return EINVAL;
   if (x.bytes.empty() && (x.flags & store::XATTR_CREATE_FLAG) == 0) {
     auto r = co_await a.store().remove_xattr(fid.node, x.name, a.caller());

@@ -115,6 +115,32 @@ TEST_F(Security, DirectoryPermissionMatrix) {
   }
 }
 
+TEST_F(Security, RemovingAndRenamingEntriesNeedWriteAndSearchOnTheDirectory) {
+  for (const char* dir : {"d_g", "d_o"}) ASSERT_EQ(owner->mkdir(dir, 0777, dir[2] == 'g' ? kNoGroup : kForeign), 0);
+  int n = 0;
+  for (const ClassCase& k : kClasses) {
+    const std::string dir = std::string("d_") + k.suffix;
+    UserView& caller = k.by_owner ? *owner : *mate;
+    for (int bits : {R, W, X, R | W, R | X, W | X}) {
+      // Root makes the entries whatever the directory's mode; they are root's, and the directory
+      // is not sticky, so only the directory's bits decide.
+      const std::string victim = dir + "/victim" + std::to_string(n++);
+      ASSERT_EQ(root->create(victim, 0666), 0);
+      ASSERT_EQ(root->mkdir(victim + "d", 0777), 0);
+      ASSERT_EQ(root->create(victim + "r", 0666), 0);
+      ASSERT_EQ(root->create(victim + "x", 0666), 0);
+      ASSERT_EQ(owner->chmod(dir, static_cast<uint32_t>(bits << k.shift)), 0);
+      SCOPED_TRACE(std::string(k.name) + " with bits " + std::to_string(bits));
+      const int expected = (bits & W) && (bits & X) ? 0 : EACCES;
+      EXPECT_EQ(caller.unlink(victim), expected);
+      EXPECT_EQ(caller.unlink(victim + "d", DOTL_AT_REMOVEDIR), expected);
+      EXPECT_EQ(caller.rename(victim + "r", victim + "m"), expected);
+      // Out of the directory into the export root, which anyone may write: the source decides.
+      EXPECT_EQ(caller.rename(victim + "x", "out" + std::to_string(n)), expected);
+    }
+  }
+}
+
 TEST_F(Security, RootBypassesPermissionBits) {
   ASSERT_EQ(owner->create("locked", 0000), 0);
   ASSERT_EQ(owner->mkdir("vault", 0755), 0);
