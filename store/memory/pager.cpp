@@ -52,8 +52,8 @@ void populate(const PageRun& run, std::size_t page_size) {
   // Both ways fault the pages in through get_user_pages with FOLL_TOUCH, which also marks them
   // accessed: on its next pass reclaim would move every page read back onto the active list, as if
   // all of it were a working set. In a cgroup v1 memory limit, where reclaim runs only in the
-  // threads that charge, that left the inactive list empty and the OOM killer took the server while
-  // gigabytes of swap were free. MADV_COLD forgets the pager's touch; the copy that follows touches
+  // threads that charge, reclaim found nothing it would take and the OOM killer took the server
+  // with half the swap free. MADV_COLD forgets the pager's touch; the copy that follows touches
   // them once, as an io thread's own fault would have.
   madvise(run.begin, run.bytes, MADV_COLD);
 #endif
