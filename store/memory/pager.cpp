@@ -35,14 +35,28 @@ void touch_pages(const PageRun& run, std::size_t page_size) {
   }
 }
 
+// Reads the pages of `run` in and maps them, leaving them no hotter than a fault of the io thread would.
 void populate(const PageRun& run, std::size_t page_size) {
+  // Queues the reads of the whole run at once: one batch of I/O rather than one fault's readahead after
+  // another. Asynchronous; the populate below waits for it.
+  madvise(run.begin, run.bytes, MADV_WILLNEED);
+  bool populated = false;
 #ifdef MADV_POPULATE_READ
   if (populate_read_works.load(std::memory_order_relaxed)) {
-    if (madvise(run.begin, run.bytes, MADV_POPULATE_READ) == 0 || errno != EINVAL) return;
-    populate_read_works.store(false, std::memory_order_relaxed);
+    populated = madvise(run.begin, run.bytes, MADV_POPULATE_READ) == 0 || errno != EINVAL;
+    if (!populated) populate_read_works.store(false, std::memory_order_relaxed);
   }
 #endif
-  touch_pages(run, page_size);
+  if (!populated) touch_pages(run, page_size);
+#ifdef MADV_COLD
+  // Both ways fault the pages in through get_user_pages with FOLL_TOUCH, which also marks them
+  // accessed: on its next pass reclaim would move every page read back onto the active list, as if
+  // all of it were a working set. In a cgroup v1 memory limit, where reclaim runs only in the
+  // threads that charge, reclaim found nothing it would take and the OOM killer took the server
+  // with half the swap free. MADV_COLD forgets the pager's touch; the copy that follows touches
+  // them once, as an io thread's own fault would have.
+  madvise(run.begin, run.bytes, MADV_COLD);
+#endif
 }
 
 }  // namespace

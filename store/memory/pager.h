@@ -4,12 +4,15 @@
 // no fault), co_awaits page_in() for them — its thread goes on serving other requests meanwhile —
 // and then copies from resident pages.
 //
-// The helpers use MADV_POPULATE_READ (Linux 5.14), which reads the pages in without copying them
-// anywhere, or on older kernels read one byte of each page through process_vm_readv: either way the
-// kernel touches the memory, never our code, so a page freed or rewritten by another request
+// A helper first queues the reads of the whole range (MADV_WILLNEED: one batch of swap I/O, not one
+// fault's readahead after another), then waits for them and maps the pages with MADV_POPULATE_READ
+// (Linux 5.14), or on older kernels reads one byte of each page through process_vm_readv: either way
+// the kernel touches the memory, never our code, so a page freed or rewritten by another request
 // meanwhile is no data race. Reading (not writing) in also never allocates memory for a block freed
 // meanwhile: a read fault on a discarded anonymous page maps the shared zero page. A page that is
-// then written takes a minor fault only.
+// then written takes a minor fault only. Last, MADV_COLD takes back the "accessed" mark that both
+// ways of faulting leave (see populate() in pager.cpp): pages read back once must not look like a
+// working set to reclaim.
 //
 // The helper threads are named "p9-pager" (visible in /proc/PID/task/*/comm), so that their faults
 // can be told from the io threads'.

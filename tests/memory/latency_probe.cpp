@@ -43,7 +43,9 @@ void LatencyProbe::run(const std::string& address, int files) {
     const auto timed = [&](auto request) {
       const auto start = std::chrono::steady_clock::now();
       auto result = request();
-      latencies_us_.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+      const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+      const std::lock_guard lock(mutex_);
+      latencies_us_.push_back(us);
       return result;
     };
     for (int i = 0; !stopping_; i = (i + 1) % files) {
@@ -57,17 +59,25 @@ void LatencyProbe::run(const std::string& address, int files) {
   }
 }
 
-LatencyFigures LatencyProbe::stop() {
+LatencyFigures LatencyProbe::lap() {
+  std::vector<double> latencies;
+  {
+    const std::lock_guard lock(mutex_);
+    latencies.swap(latencies_us_);
+  }
+  std::sort(latencies.begin(), latencies.end());
+  LatencyFigures f;
+  f.requests = latencies.size();
+  f.p50_us = percentile(latencies, 0.50);
+  f.p99_us = percentile(latencies, 0.99);
+  f.max_us = latencies.empty() ? 0 : latencies.back();
+  return f;
+}
+
+void LatencyProbe::stop() {
   stopping_ = true;
   thread_.join();
   if (!failure_.empty()) throw std::runtime_error("latency probe: " + failure_);
-  std::sort(latencies_us_.begin(), latencies_us_.end());
-  LatencyFigures f;
-  f.requests = latencies_us_.size();
-  f.p50_us = percentile(latencies_us_, 0.50);
-  f.p99_us = percentile(latencies_us_, 0.99);
-  f.max_us = latencies_us_.empty() ? 0 : latencies_us_.back();
-  return f;
 }
 
 }  // namespace p9::memtest

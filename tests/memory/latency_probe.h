@@ -1,10 +1,12 @@
 #pragma once
 // The metadata client of the paging test: on its own connection and thread it walks to, getattrs and
-// lists small files over and over, timing each request, until told to stop. Reports percentiles;
-// asserts nothing (speed is measured, not tested).
+// lists small files over and over, timing each request, until told to stop. Reports percentiles per
+// lap, all from the one connection (so from the same server io thread); asserts nothing (speed is
+// measured, not tested).
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -25,15 +27,18 @@ class LatencyProbe {
   // Stops if still running.
   ~LatencyProbe();
 
-  // Stops probing and returns the figures of every request timed.
-  LatencyFigures stop();
+  // The figures of the requests timed since the start or the previous lap.
+  LatencyFigures lap();
+  // Stops probing; throws if the probe failed.
+  void stop();
 
  private:
   void run(const std::string& address, int files);
 
   std::string directory_;
   std::atomic<bool> stopping_{false};
-  std::vector<double> latencies_us_;
+  std::mutex mutex_;
+  std::vector<double> latencies_us_;  // of this lap, under mutex_
   std::string failure_;
   std::thread thread_;
 };

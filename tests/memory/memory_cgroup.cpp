@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -38,8 +39,7 @@ bool has_word(const std::string& text, const std::string& word) {
   return false;
 }
 
-// Where the memory controller is mounted: a cgroup2 mount that offers it, else a v1 "memory" mount
-// (only to say why the test cannot run).
+// Where the memory controller is mounted: a cgroup2 mount that offers it, else a v1 "memory" mount.
 struct Hierarchy {
   std::string root;
   bool v2 = false;
@@ -61,6 +61,39 @@ Hierarchy find_memory_hierarchy() {
   return found;
 }
 
+// This process's cgroup in the v1 memory hierarchy ("/" or "/a/b"): from the /proc/self/cgroup line
+// "ID:CONTROLLERS:PATH" whose controllers include memory.
+std::string own_v1_memory_cgroup() {
+  std::istringstream lines(read_text("/proc/self/cgroup"));
+  for (std::string line; std::getline(lines, line);) {
+    const auto first = line.find(':');
+    const auto second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    std::string controllers = line.substr(first + 1, second - first - 1);
+    std::replace(controllers.begin(), controllers.end(), ',', ' ');
+    if (has_word(controllers, "memory")) return line.substr(second + 1);
+  }
+  return "/";
+}
+
+// The "NAME VALUE" line of a flat keyed file (memory.events, memory.oom_control).
+std::uint64_t keyed_value(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
+  for (std::string name; lines >> name;) {
+    std::uint64_t value = 0;
+    lines >> value;
+    if (name == key) return value;
+  }
+  return 0;
+}
+
+bool make_directory(const std::string& path, std::string& why) {
+  rmdir(path.c_str());  // a leftover of a killed run
+  if (mkdir(path.c_str(), 0755) == 0) return true;
+  why = "cannot create " + path + ": " + std::strerror(errno);
+  return false;
+}
+
 }  // namespace
 
 std::unique_ptr<MemoryCgroup> MemoryCgroup::create(const std::string& name, std::uint64_t limit_bytes,
@@ -71,11 +104,21 @@ std::unique_ptr<MemoryCgroup> MemoryCgroup::create(const std::string& name, std:
     return nullptr;
   }
   if (!hierarchy.v2) {
-    // Measured on a hybrid-hierarchy machine: a v1 hard limit OOM-killed the server during swap-in,
-    // and with v1's OOM killer off the server could stall for good; v1 has no memory.high.
-    why = "the memory controller is on cgroup v1 (" + hierarchy.root +
-          "), which has no memory.high: the test needs cgroup v2";
-    return nullptr;
+    // A child of our own cgroup, so that whatever limits and accounts for this process still covers
+    // the server.
+    const std::string parent = hierarchy.root + own_v1_memory_cgroup();
+    const std::string path = (parent.back() == '/' ? parent : parent + "/") + name;
+    if (!make_directory(path, why)) return nullptr;
+    std::unique_ptr<MemoryCgroup> group(new MemoryCgroup(path, false));
+    // v1 has no memory.high: the hard limit is the only one, and reclaim runs in the threads that
+    // charge (there is no background reclaim for a cgroup). The OOM killer stays on: a limit the
+    // kernel cannot hold kills the server, which the test reports, rather than stalling it for good.
+    // memory+swap (memory.memsw.limit_in_bytes) stays unlimited, as a new child's is.
+    if (!write_text(path + "/memory.limit_in_bytes", std::to_string(limit_bytes))) {
+      why = "cannot set memory.limit_in_bytes of " + path;
+      return nullptr;
+    }
+    return group;
   }
   // A child of the root gets the controller only when the root hands it down.
   if (!has_word(read_text(hierarchy.root + "/cgroup.subtree_control"), "memory") &&
@@ -84,15 +127,10 @@ std::unique_ptr<MemoryCgroup> MemoryCgroup::create(const std::string& name, std:
     return nullptr;
   }
   const std::string path = hierarchy.root + "/" + name;
-  rmdir(path.c_str());  // a leftover of a killed run
-  if (mkdir(path.c_str(), 0755) != 0) {
-    why = "cannot create " + path + ": " + std::strerror(errno);
-    return nullptr;
-  }
-  std::unique_ptr<MemoryCgroup> group(new MemoryCgroup(path));
-  // A hard limit alone OOM-kills under concurrent swap-in: several threads reclaim at once, each
-  // sees the others take the pages it freed, and gives up after its retries although swap has room.
-  // memory.high (at the limit) throttles and reclaims first; memory.max stays a little above.
+  if (!make_directory(path, why)) return nullptr;
+  std::unique_ptr<MemoryCgroup> group(new MemoryCgroup(path, true));
+  // memory.high (at the limit) throttles the threads that charge and reclaims from them before any
+  // allocation can fail; memory.max stays a little above, as the backstop.
   const bool limited = write_text(path + "/memory.high", std::to_string(limit_bytes)) &&
                        write_text(path + "/memory.max", std::to_string(limit_bytes + kHardHeadroom)) &&
                        write_text(path + "/memory.swap.max", "max");
@@ -111,6 +149,11 @@ MemoryCgroup::~MemoryCgroup() {
 
 bool MemoryCgroup::add(pid_t pid) const { return write_text(path_ + "/cgroup.procs", std::to_string(pid)); }
 
-std::string MemoryCgroup::describe() const { return path_; }
+std::string MemoryCgroup::describe() const { return path_ + (v2_ ? " (cgroup v2)" : " (cgroup v1)"); }
+
+std::uint64_t MemoryCgroup::oom_kills() const {
+  return v2_ ? keyed_value(read_text(path_ + "/memory.events"), "oom_kill")
+             : keyed_value(read_text(path_ + "/memory.oom_control"), "oom_kill");
+}
 
 }  // namespace p9::memtest

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "client/sync_client.h"
+#include "tests/memory/deadline.h"
 #include "tests/memory/latency_probe.h"
 #include "tests/memory/memory_cgroup.h"
 #include "tests/memory/server_under_test.h"
@@ -41,6 +42,10 @@ constexpr std::uint64_t kChunkBytes = 16 * kMiB;
 // server holds (a sanitizer build holds more, which only pushes more out).
 constexpr std::uint64_t kMinSwapped = 512 * kMiB;
 constexpr int kProbeFiles = 100;
+constexpr std::chrono::seconds kIdleProbe{10};
+// Far above what a run takes (about 2 minutes on a quiet 2-core machine, 4 with others compiling on
+// it), below ctest's TIMEOUT: a stalled server is killed and the test fails saying so, never hangs.
+constexpr std::chrono::seconds kBudget{420};
 
 std::string g_binary;
 std::string g_work_dir;
@@ -132,6 +137,61 @@ std::map<std::string, std::uint64_t> minus(std::map<std::string, std::uint64_t> 
   return after;
 }
 
+// Writes the data, reads it back under the latency probe, asserts and prints.
+void exercise(const ServerUnderTest& server) {
+  make_probe_files(server.address(), "/meta", kProbeFiles);
+  client::SyncClient fs(client::Address::parse(server.address()));
+
+  auto start = std::chrono::steady_clock::now();
+  const std::vector<std::uint64_t> written = write_files(fs);
+  std::printf("[ figures  ] wrote %.0f MiB in %.1f s\n", mib(kFiles * kFileBytes), seconds_since(start));
+  auto m = server.metrics();
+  print_memory("after writing", server, m);
+  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(m["p9tmpfs_body_bytes"], kFiles * kFileBytes + kProbeFiles * page);  // the probe's files: a page each
+  EXPECT_GE(server.status_bytes("VmSwap"), kMinSwapped) << "the bodies did not page out";
+  EXPECT_GE(m["p9tmpfs_body_paged_out_bytes"], kMinSwapped) << "the store does not see its bodies paged out";
+  expect_metadata_pinned(server, m);
+
+  // One probe, one connection, for both figures. The server runs two io threads and spreads
+  // connections round-robin: after the start-up check (0), make_probe_files (1) and `fs` (2), the
+  // probe (3) is served by the other io thread than the reader, so that what it measures is whether
+  // paging stalls the server, not how long it queues behind 1 MiB reads on a shared thread.
+  LatencyProbe probe(server.address(), "/meta", kProbeFiles);
+  // Idle: nothing else runs. Long enough for a p99 of thousands of requests on a loaded machine.
+  std::this_thread::sleep_for(kIdleProbe);
+  const LatencyFigures idle = probe.lap();
+
+  // Under paging: everything is read back (from swap, mostly) while the probe runs.
+  const auto faults_before = server.major_faults_by_thread_name();
+  const auto metrics_before = server.metrics();
+  std::uint64_t read_bytes = 0;
+  start = std::chrono::steady_clock::now();
+  const std::vector<std::uint64_t> read = read_files(fs, read_bytes);
+  const LatencyFigures paging = probe.lap();
+  probe.stop();
+  std::printf("[ figures  ] read back %.0f MiB in %.1f s\n", mib(read_bytes), seconds_since(start));
+  EXPECT_EQ(read_bytes, kFiles * kFileBytes);
+  for (int file = 0; file < kFiles; ++file)
+    EXPECT_EQ(read[static_cast<std::size_t>(file)], written[static_cast<std::size_t>(file)])
+        << file_path(file) << " came back different";
+
+  m = server.metrics();
+  print_memory("after reading back", server, m);
+  expect_metadata_pinned(server, m);
+  print_latency("idle", idle);
+  print_latency("while another client reads paged-out data", paging);
+  std::printf("[ figures  ] p99 under paging / idle p99: %.2f (goal <= 2)\n",
+              idle.p99_us > 0 ? paging.p99_us / idle.p99_us : 0.0);
+  const auto counted = minus(m, metrics_before);
+  std::printf("[ figures  ] reading back: pager faulted in %.1f MiB taking %" PRIu64
+              " major faults; io threads took %" PRIu64 " major faults copying file data\n",
+              mib(counted.at("p9tmpfs_body_paged_in_bytes_total")), counted.at("p9tmpfs_pager_major_faults_total"),
+              counted.at("p9tmpfs_io_major_faults_total"));
+  for (const auto& [name, faults] : minus(server.major_faults_by_thread_name(), faults_before))
+    std::printf("[ figures  ] reading back: threads named %s took %" PRIu64 " major faults\n", name.c_str(), faults);
+}
+
 TEST(MemoryPressure, BodiesPageOutMetadataStaysPinnedAndClientsDoNotStall) {
   std::string why;
   // Declared in this order so that the server goes first, then its cgroup, then the swap file.
@@ -142,61 +202,16 @@ TEST(MemoryPressure, BodiesPageOutMetadataStaysPinnedAndClientsDoNotStall) {
   const auto server = std::make_unique<ServerUnderTest>(g_binary, g_work_dir, *cgroup);
   std::printf("[ figures  ] p9tmpfs pid %d in %s (limit %.0f MiB), swap file %s (%.0f MiB)\n", server->pid(),
               cgroup->describe().c_str(), mib(kMemoryLimit), swap->path().c_str(), mib(kSwapBytes));
-
-  make_probe_files(server->address(), "/meta", kProbeFiles);
-  client::SyncClient fs(client::Address::parse(server->address()));
-
-  auto start = std::chrono::steady_clock::now();
-  const std::vector<std::uint64_t> written = write_files(fs);
-  std::printf("[ figures  ] wrote %.0f MiB in %.1f s\n", mib(kFiles * kFileBytes), seconds_since(start));
-  auto m = server->metrics();
-  print_memory("after writing", *server, m);
-  const auto page = static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-  EXPECT_EQ(m["p9tmpfs_body_bytes"], kFiles * kFileBytes + kProbeFiles * page);  // the probe's files: a page each
-  EXPECT_GE(server->status_bytes("VmSwap"), kMinSwapped) << "the bodies did not page out";
-  EXPECT_GE(m["p9tmpfs_body_paged_out_bytes"], kMinSwapped) << "the store does not see its bodies paged out";
-  expect_metadata_pinned(*server, m);
-
-  // Idle: nothing else runs.
-  LatencyFigures idle;
-  {
-    LatencyProbe probe(server->address(), "/meta", kProbeFiles);
-    std::this_thread::sleep_for(3s);
-    idle = probe.stop();
+  const Deadline deadline(server->pid(), kBudget);
+  try {
+    exercise(*server);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what();
   }
-
-  // Under paging: everything is read back (from swap, mostly) while the probe runs.
-  const auto faults_before = server->major_faults_by_thread_name();
-  const auto metrics_before = server->metrics();
-  LatencyFigures paging;
-  std::vector<std::uint64_t> read;
-  std::uint64_t read_bytes = 0;
-  start = std::chrono::steady_clock::now();
-  {
-    LatencyProbe probe(server->address(), "/meta", kProbeFiles);
-    read = read_files(fs, read_bytes);
-    paging = probe.stop();
-  }
-  std::printf("[ figures  ] read back %.0f MiB in %.1f s\n", mib(read_bytes), seconds_since(start));
-  EXPECT_EQ(read_bytes, kFiles * kFileBytes);
-  for (int file = 0; file < kFiles; ++file)
-    EXPECT_EQ(read[static_cast<std::size_t>(file)], written[static_cast<std::size_t>(file)])
-        << file_path(file) << " came back different";
-
-  m = server->metrics();
-  print_memory("after reading back", *server, m);
-  expect_metadata_pinned(*server, m);
-  print_latency("idle", idle);
-  print_latency("while another client reads paged-out data", paging);
-  std::printf("[ figures  ] p99 under paging / idle p99: %.2f (goal <= 2)\n",
-              idle.p99_us > 0 ? paging.p99_us / idle.p99_us : 0.0);
-  const auto counted = minus(m, metrics_before);
-  std::printf("[ figures  ] reading back: pager faulted in %.1f MiB taking %" PRIu64
-              " major faults; io threads took %" PRIu64 " major faults copying file data\n",
-              mib(counted.at("p9tmpfs_body_paged_in_bytes_total")), counted.at("p9tmpfs_pager_major_faults_total"),
-              counted.at("p9tmpfs_io_major_faults_total"));
-  for (const auto& [name, faults] : minus(server->major_faults_by_thread_name(), faults_before))
-    std::printf("[ figures  ] reading back: threads named %s took %" PRIu64 " major faults\n", name.c_str(), faults);
+  EXPECT_EQ(cgroup->oom_kills(), 0u) << "the kernel's OOM killer killed p9tmpfs in " << cgroup->describe()
+                                     << " (see dmesg): it could not hold the limit by swapping bodies out";
+  EXPECT_FALSE(deadline.expired()) << "p9tmpfs was killed after the test's budget of " << kBudget.count()
+                                   << " s ran out (stalled under memory pressure?)";
 }
 
 }  // namespace

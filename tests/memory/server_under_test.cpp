@@ -89,7 +89,7 @@ ServerUnderTest::ServerUnderTest(const std::string& binary, const std::string& d
     : socket_path_(dir + "/p9.sock"), metrics_port_(free_tcp_port()) {
   unlink(socket_path_.c_str());
   std::vector<std::string> args = {binary, "--listen", "unix:" + socket_path_, "--export", "mem",
-                                   "--pin-metadata", "required", "--metrics",
+                                   "--pin-metadata", "required", "--threads", "2", "--metrics",
                                    "tcp:127.0.0.1:" + std::to_string(metrics_port_), "--log-level", "warn"};
   std::vector<std::string> env = hostile::server_environment();
   const std::string log = dir + "/server.log";

@@ -1,7 +1,8 @@
 #pragma once
 // The real p9tmpfs binary, started inside a memory cgroup before it runs a single instruction of its
-// own, serving one export on a Unix socket with its Prometheus endpoint on loopback; stopped
-// (SIGTERM, then SIGKILL) by the destructor. Reads what the kernel and the server say about it.
+// own, serving one export on a Unix socket with two io threads (whatever the core count, so that the
+// test knows which connections share one) and its Prometheus endpoint on loopback; stopped (SIGTERM,
+// then SIGKILL) by the destructor. Reads what the kernel and the server say about it.
 
 #include <sys/types.h>
 

@@ -50,7 +50,8 @@ std::unique_ptr<SwapFile> SwapFile::create(const std::string& path, std::uint64_
     return nullptr;
   }
   std::unique_ptr<SwapFile> swap(new SwapFile(path));
-  unlink(path.c_str());  // a leftover of a killed run
+  swapoff(path.c_str());  // a leftover of a killed run: still on if that run never got to its destructor
+  unlink(path.c_str());
   const int fd = open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0) {
     why = error_text(("creating " + path).c_str(), errno);
