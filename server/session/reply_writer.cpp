@@ -1,5 +1,11 @@
 #include "server/session/reply_writer.h"
 
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
@@ -24,6 +30,43 @@ void ReplyWriter::push(OutFrame frame) {
   if (writing_) return;
   writing_ = true;
   asio::co_spawn(output_.get_executor(), write_loop(shared_from_this()), asio::detached);
+}
+
+void ReplyWriter::push_file(OutFrame frame, const store::FileView& file) {
+  const std::size_t head = frame.head.size();
+  const std::size_t sent = idle() && !failed_ ? send_now(frame.head.span(), file.pieces) : 0;
+  if (sent == head + frame.payload.size()) {
+    on_done_(frame);
+    return;
+  }
+  // The rest goes into payload_owner at the same offsets as in the payload, then the usual way.
+  const std::size_t payload_sent = sent > head ? sent - head : 0;
+  std::size_t at = 0;
+  for (const std::span<const std::byte> piece : file.pieces) {
+    const std::size_t skip = payload_sent > at ? std::min(payload_sent - at, piece.size()) : 0;
+    std::memcpy(frame.payload_owner.data() + at + skip, piece.data() + skip, piece.size() - skip);
+    at += piece.size();
+  }
+  frame.payload = frame.payload.subspan(payload_sent);
+  const std::size_t head_sent = std::min(sent, head);
+  std::memmove(frame.head.data(), frame.head.data() + head_sent, head - head_sent);
+  frame.head.resize(head - head_sent);
+  push(std::move(frame));
+}
+
+std::size_t ReplyWriter::send_now(std::span<const std::byte> head,
+                                  const std::vector<std::span<const std::byte>>& pieces) {
+  if (!is_socket_ || pieces.size() >= IOV_MAX) return 0;
+  iov_.clear();
+  iov_.push_back({const_cast<std::byte*>(head.data()), head.size()});
+  for (const std::span<const std::byte> piece : pieces)
+    iov_.push_back({const_cast<std::byte*>(piece.data()), piece.size()});
+  msghdr message{};
+  message.msg_iov = iov_.data();
+  message.msg_iovlen = iov_.size();
+  const ssize_t sent = ::sendmsg(output_.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+  if (sent < 0 && errno == ENOTSOCK) is_socket_ = false;
+  return sent > 0 ? static_cast<std::size_t>(sent) : 0;
 }
 
 void ReplyWriter::finish(std::vector<OutFrame>& frames) {
