@@ -10,7 +10,6 @@
 // Without swap space no body page can be out of RAM: then neither the mincore nor the fault count
 // (two getrusage calls) is paid, which was ~10 % of the server's CPU per 64 KiB Twrite.
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "store/permissions.h"
@@ -60,49 +59,53 @@ std::vector<PageRun> paged_out(const StoreState& state, const Body* body, uint64
 
 }  // namespace
 
-asio::awaitable<Result<FileView>> Store::read_view(NodeRef node, uint64_t offset, size_t count) {
-  if (auto r = check_regular(*node); !r) co_return Errno{r.error()};
-  auto& file = as_file(*node);
+namespace {
+
+// The node's lock, shared, once the pages of [offset, offset+count) are in RAM (or after the last
+// page-in round); updates atime first when it is stale. Not a modification the client caches on:
+// no version bump. atime is looked at once per call, so that a stream of writes (each making it
+// stale again) cannot keep a read from reading.
+asio::awaitable<SharedLock<AsyncSharedMutex>> lock_for_read(StoreState& state, Node& node, const RegularFile& file,
+                                                          uint64_t offset, size_t count) {
   bool atime_checked = false;
   int round = 0;
   for (;;) {
-    auto guard = co_await node->lock.scoped_lock_shared();
-    if (!atime_checked && atime_is_stale(node->times, StoreState::now())) {
-      // Not a modification the client caches on: no version bump. Once per call, so that a stream
-      // of writes (each making atime stale again) cannot keep a read from reading.
+    auto guard = co_await node.lock.scoped_lock_shared();
+    if (!atime_checked && atime_is_stale(node.times, StoreState::now())) {
       guard.unlock();
-      auto exclusive = co_await node->lock.scoped_lock();
+      auto exclusive = co_await node.lock.scoped_lock();
       const Timespec now = StoreState::now();
-      if (atime_is_stale(node->times, now)) node->times.set(NodeTimes::ACCESS, now);
+      if (atime_is_stale(node.times, now)) node.times.set(NodeTimes::ACCESS, now);
       atime_checked = true;
       continue;
     }
     atime_checked = true;
-    std::vector<PageRun> missing = paged_out(*state_, file.body, offset, count, round);
-    if (missing.empty()) {
-      FileView view;
-      view.node = node;
-      view.guard = std::move(guard);
-      if (file.body != nullptr) view.bytes = file.body->view(offset, count, view.pieces);
-      co_return std::move(view);
-    }
+    std::vector<PageRun> missing = paged_out(state, file.body, offset, count, round);
+    if (missing.empty()) co_return guard;
     guard.unlock();
-    co_await state_->pager.page_in(std::move(missing));
+    co_await state.pager.page_in(std::move(missing));
     ++round;
   }
 }
 
+}  // namespace
+
+asio::awaitable<Result<FileView>> Store::read_view(NodeRef node, uint64_t offset, size_t count) {
+  if (auto r = check_regular(*node); !r) co_return Errno{r.error()};
+  const auto& file = as_file(*node);
+  FileView view;
+  view.guard = co_await lock_for_read(*state_, *node, file, offset, count);
+  if (file.body != nullptr) view.bytes = file.body->view(offset, count, view.pieces);
+  view.node = std::move(node);
+  co_return std::move(view);
+}
+
 asio::awaitable<Result<size_t>> Store::read(NodeRef node, uint64_t offset, std::span<std::byte> out) {
-  auto view = co_await read_view(std::move(node), offset, out.size());
-  if (!view) co_return Errno{view.error()};
-  co_return counting_faults(*state_, [&] {
-    std::byte* to = out.data();
-    for (const std::span<const std::byte> piece : view->pieces) {
-      std::memcpy(to, piece.data(), piece.size());
-      to += piece.size();
-    }
-    return view->bytes;
-  });
+  if (auto r = check_regular(*node); !r) co_return Errno{r.error()};
+  const auto& file = as_file(*node);
+  const auto guard = co_await lock_for_read(*state_, *node, file, offset, out.size());
+  if (file.body == nullptr) co_return size_t{0};
+  co_return counting_faults(*state_, [&] { return file.body->read(offset, out); });
 }
 
 asio::awaitable<Result<Written>> Store::write(NodeRef node, uint64_t offset,
