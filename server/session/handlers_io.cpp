@@ -80,7 +80,7 @@ asio::awaitable<Reply> handle(SessionState& s, const Tread& m) {
     if (!n) co_return error_reply(n.error());
     reply.storage.resize(*n);
   } else {
-    while (!s.writer->idle()) co_await s.progress.wait();
+    while (s.writer->sends_in_place() && !s.writer->idle()) co_await s.progress.wait();
     auto file = co_await fid->attach->store().read_view(fid->node, m.offset, count);
     if (!file) co_return error_reply(file.error());
     reply.storage = s.pool.take(file->bytes);

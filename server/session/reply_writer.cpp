@@ -2,7 +2,6 @@
 
 #include <sys/socket.h>
 
-#include <cerrno>
 #include <climits>
 #include <cstring>
 
@@ -19,7 +18,11 @@ namespace p9::server {
 ReplyWriter::ReplyWriter(asio::posix::stream_descriptor& output,
                          std::function<void(OutFrame&)> on_done,
                          std::function<void(const asio::error_code&)> on_failure)
-    : output_(output), on_done_(std::move(on_done)), on_failure_(std::move(on_failure)) {}
+    : output_(output), on_done_(std::move(on_done)), on_failure_(std::move(on_failure)) {
+  int type = 0;
+  socklen_t length = sizeof type;
+  is_socket_ = ::getsockopt(output_.native_handle(), SOL_SOCKET, SO_TYPE, &type, &length) == 0;
+}
 
 void ReplyWriter::push(OutFrame frame) {
   if (failed_) {
@@ -56,7 +59,7 @@ void ReplyWriter::push_file(OutFrame frame, const store::FileView& file) {
 
 std::size_t ReplyWriter::send_now(std::span<const std::byte> head,
                                   const std::vector<std::span<const std::byte>>& pieces) {
-  if (!is_socket_ || pieces.size() >= IOV_MAX) return 0;
+  if (!sends_in_place() || pieces.size() >= IOV_MAX) return 0;
   iov_.clear();
   iov_.push_back({const_cast<std::byte*>(head.data()), head.size()});
   for (const std::span<const std::byte> piece : pieces)
@@ -65,7 +68,6 @@ std::size_t ReplyWriter::send_now(std::span<const std::byte> head,
   message.msg_iov = iov_.data();
   message.msg_iovlen = iov_.size();
   const ssize_t sent = ::sendmsg(output_.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-  if (sent < 0 && errno == ENOTSOCK) is_socket_ = false;
   return sent > 0 ? static_cast<std::size_t>(sent) : 0;
 }
 

@@ -33,6 +33,8 @@ class ReplyWriter : public std::enable_shared_from_this<ReplyWriter> {
   void push_file(OutFrame frame, const store::FileView& file);
   // Nothing queued and no write in progress.
   bool idle() const { return !writing_ && queue_.empty(); }
+  // Whether push_file can send from the file at all (the output is a socket, not a pipe).
+  bool sends_in_place() const { return is_socket_; }
 
  private:
   asio::awaitable<void> write_loop(std::shared_ptr<ReplyWriter> self);
@@ -50,7 +52,7 @@ class ReplyWriter : public std::enable_shared_from_this<ReplyWriter> {
   std::vector<iovec> iov_;  // for send_now
   bool writing_ = false;
   bool failed_ = false;
-  bool is_socket_ = true;  // until sendmsg says ENOTSOCK (a pipe pair)
+  bool is_socket_ = false;
 };
 
 }  // namespace p9::server
