@@ -31,6 +31,8 @@
 #include "store/memory/pinned_arena.h"
 #include "store/node_ref.h"
 #include "store/result.h"
+#include "store/sync/async_shared_mutex.h"
+#include "store/sync/lock_guards.h"
 
 namespace p9::store {
 
@@ -61,6 +63,17 @@ struct StoreCounters {
   uint64_t paged_in_bytes = 0;  // body bytes the pager faulted in before a copy
   uint64_t pager_major_faults = 0;  // major faults the pager's helper threads took doing so
   uint64_t io_major_faults = 0;  // major faults taken while copying body memory on io threads
+};
+
+// Where a file's bytes are, for sending them without copying them first (see Store::read_view). It
+// holds the node's lock shared, so no write or truncate changes or frees them while it lives: keep
+// it only briefly, never across waiting for a client.
+struct FileView {
+  NodeRef node;
+  SharedLock<AsyncSharedMutex> guard;
+  // In file order; holes are spans of a shared region of zeros.
+  std::vector<std::span<const std::byte>> pieces;
+  size_t bytes = 0;  // of all pieces together
 };
 
 struct Written {
@@ -163,6 +176,9 @@ class Store {
   // Bytes read (0 at or past EOF; holes read as zeros). EISDIR directory; EINVAL not a regular file.
   // Updates atime with relatime rules (only when atime <= mtime/ctime or older than a day).
   asio::awaitable<Result<size_t>> read(NodeRef node, uint64_t offset, std::span<std::byte> out);
+  // As read, but says where the (at most `count`) bytes are instead of copying them; pages swapped
+  // out are faulted in first as for read.
+  asio::awaitable<Result<FileView>> read_view(NodeRef node, uint64_t offset, size_t count);
 
   // Writes all of `data` at `offset`, or at EOF when `append` (atomic with respect to other writes).
   // EISDIR directory; EINVAL not a regular file; EFBIG offset+size beyond the largest file; ENOSPC

@@ -2,19 +2,26 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
 #include "proto/message.h"
 #include "server/session/buffer.h"
+#include "store/store.h"
 
 namespace p9::server {
 
 // An R-message plus the bytes its views point into (Rread/Rreaddir data, an Rreadlink target, an
 // Rgetlock client_id). Buffer moves keep their bytes in place, so the views survive moving the Reply.
+//
+// An Rread may come with `file`, where its data still is: then `storage` has the data's size but not
+// its bytes yet, and the writer sends from the file, copying into `storage` only what the socket
+// does not take at once (ReplyWriter::push_file).
 struct Reply {
   Message msg = Rlerror{};
   Buffer storage;
+  std::optional<store::FileView> file = std::nullopt;
 };
 
 inline Reply error_reply(int errno_value) {
@@ -34,7 +41,7 @@ std::string_view keep_text(Reply& reply, BufferPool& pool, std::string_view text
 struct OutFrame {
   Buffer head;
   Buffer payload_owner;
-  std::span<const std::byte> payload;
+  std::span<const std::byte> payload;  // into payload_owner
   uint64_t charge = 0;  // flow-control bytes released when the frame has been written
 };
 

@@ -1,5 +1,10 @@
 #include "server/session/reply_writer.h"
 
+#include <sys/socket.h>
+
+#include <climits>
+#include <cstring>
+
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/redirect_error.hpp>
@@ -13,7 +18,11 @@ namespace p9::server {
 ReplyWriter::ReplyWriter(asio::posix::stream_descriptor& output,
                          std::function<void(OutFrame&)> on_done,
                          std::function<void(const asio::error_code&)> on_failure)
-    : output_(output), on_done_(std::move(on_done)), on_failure_(std::move(on_failure)) {}
+    : output_(output), on_done_(std::move(on_done)), on_failure_(std::move(on_failure)) {
+  int type = 0;
+  socklen_t length = sizeof type;
+  is_socket_ = ::getsockopt(output_.native_handle(), SOL_SOCKET, SO_TYPE, &type, &length) == 0;
+}
 
 void ReplyWriter::push(OutFrame frame) {
   if (failed_) {
@@ -24,6 +33,42 @@ void ReplyWriter::push(OutFrame frame) {
   if (writing_) return;
   writing_ = true;
   asio::co_spawn(output_.get_executor(), write_loop(shared_from_this()), asio::detached);
+}
+
+void ReplyWriter::push_file(OutFrame frame, const store::FileView& file) {
+  const std::size_t head = frame.head.size();
+  const std::size_t sent = idle() && !failed_ ? send_now(frame.head.span(), file.pieces) : 0;
+  if (sent == head + frame.payload.size()) {
+    on_done_(frame);
+    return;
+  }
+  // The rest goes into payload_owner at the same offsets as in the payload, then the usual way.
+  const std::size_t payload_sent = sent > head ? sent - head : 0;
+  std::size_t at = 0;
+  for (const std::span<const std::byte> piece : file.pieces) {
+    const std::size_t skip = payload_sent > at ? std::min(payload_sent - at, piece.size()) : 0;
+    std::memcpy(frame.payload_owner.data() + at + skip, piece.data() + skip, piece.size() - skip);
+    at += piece.size();
+  }
+  frame.payload = frame.payload.subspan(payload_sent);
+  const std::size_t head_sent = std::min(sent, head);
+  std::memmove(frame.head.data(), frame.head.data() + head_sent, head - head_sent);
+  frame.head.resize(head - head_sent);
+  push(std::move(frame));
+}
+
+std::size_t ReplyWriter::send_now(std::span<const std::byte> head,
+                                  const std::vector<std::span<const std::byte>>& pieces) {
+  if (!sends_in_place() || pieces.size() >= IOV_MAX) return 0;
+  iov_.clear();
+  iov_.push_back({const_cast<std::byte*>(head.data()), head.size()});
+  for (const std::span<const std::byte> piece : pieces)
+    iov_.push_back({const_cast<std::byte*>(piece.data()), piece.size()});
+  msghdr message{};
+  message.msg_iov = iov_.data();
+  message.msg_iovlen = iov_.size();
+  const ssize_t sent = ::sendmsg(output_.native_handle(), &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+  return sent > 0 ? static_cast<std::size_t>(sent) : 0;
 }
 
 void ReplyWriter::finish(std::vector<OutFrame>& frames) {

@@ -1,6 +1,7 @@
 #include "server/session/session.h"
 
 #include <chrono>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <system_error>
@@ -30,6 +31,15 @@ uint64_t charge_for(const Fcall& fcall, std::size_t frame_bytes, const SessionSt
   return frame_bytes + kReplyHeadCharge + payload;
 }
 
+// The file's bytes into storage (which has their size).
+void copy_out(const store::FileView& file, Buffer& storage) {
+  std::byte* to = storage.data();
+  for (const std::span<const std::byte> piece : file.pieces) {
+    std::memcpy(to, piece.data(), piece.size());
+    to += piece.size();
+  }
+}
+
 }  // namespace
 
 Session::Session(Transport transport, ServerContext& ctx)
@@ -41,7 +51,9 @@ Session::Session(Transport transport, ServerContext& ctx)
       writer_(std::make_shared<ReplyWriter>(
           transport_.output(), [this](OutFrame& f) { reply_sent(f); },
           [this](const asio::error_code& ec) { write_failed(ec); })),
-      grace_timer_(strand_) {}
+      grace_timer_(strand_) {
+  state_.writer = writer_.get();
+}
 
 asio::awaitable<void> Session::run() {
   auto self = shared_from_this();
@@ -235,12 +247,22 @@ void Session::answer(const Received& request, std::optional<Reply> reply) {
     return;
   }
   if (ecode != 0) ctx_.counters.errors.fetch_add(1, std::memory_order_relaxed);
+  // Released (its lock too) when this returns, after the data was sent or copied.
+  std::optional<store::FileView> file = std::move(reply->file);
+  if (file && ctx_.options.trace) {
+    copy_out(*file, reply->storage);  // the trace prints the data
+    file.reset();
+  }
   if (ctx_.options.trace) {
     spdlog::debug("{} -> {}", peer(), to_string(Fcall{request.tag, reply->msg}));
   }
   OutFrame out = encode_reply(request.tag, std::move(*reply), frame_limit(), state_.pool);
   out.charge = request.charge;
-  writer_->push(std::move(out));
+  if (file && !out.payload.empty() && out.payload.size() == file->bytes) {
+    writer_->push_file(std::move(out), *file);
+  } else {
+    writer_->push(std::move(out));
+  }
 }
 
 void Session::reply_sent(OutFrame& frame) {

@@ -13,6 +13,7 @@
 #include "server/session/buffer.h"
 #include "server/session/fid_table.h"
 #include "server/session/flow_control.h"
+#include "server/session/reply_writer.h"
 #include "server/session/strand_event.h"
 #include "server/session/xattr_snapshots.h"
 #include "store/result.h"
@@ -44,6 +45,8 @@ struct SessionState {
   XattrSnapshots xattr_snapshots;
   // Exports attached in this session: whose stores hold its locks.
   std::vector<Export*> exports;
+  // The session's writer, for handlers whose reply is best sent when nothing is queued before it.
+  const ReplyWriter* writer = nullptr;
 
   // The fid `number` if it satisfies `need`, else the errno.
   store::Result<FidPtr> fid(uint32_t number, Need need) const;

@@ -61,6 +61,13 @@ class Body {
   // bytes copied (0 at or past the end).
   std::size_t read(std::uint64_t offset, std::span<std::byte> out) const;
 
+  // Appends to `out` where the bytes [offset, offset + length) are, stopping at size(), in order:
+  // spans of block memory, and for holes (and pages without data) spans of a shared region of zeros,
+  // so that they can be sent without copying them first. Returns the bytes covered (0 at or past the
+  // end). The spans stay valid until the next write or truncate (the caller holds the node's lock).
+  std::size_t view(std::uint64_t offset, std::size_t length,
+                   std::vector<std::span<const std::byte>>& out) const;
+
   // Writes all of `in` at `offset`, extending size() if it ends past it. All or nothing: returns 0, or
   // EFBIG (would end past max_file_size), ENOSPC (the SpaceAccount refuses the new pages) or ENOMEM
   // (no block or index memory) with the contents and size unchanged. An empty write changes nothing.
@@ -96,7 +103,12 @@ class Body {
   SegmentPool::BlockKind block_kind(std::uint64_t start) const noexcept;
   std::uint64_t page_mask(std::uint64_t start, std::uint64_t begin, std::uint64_t end) const noexcept;
   std::uint64_t pages_missing(std::uint64_t begin, std::uint64_t end) const;
+  // Calls piece(data, n) for consecutive pieces of the bytes [offset, end) (end <= size()): data
+  // points into a block, or is nullptr for n bytes that read as zeros.
+  template <typename Piece>
+  void for_each_piece(std::uint64_t offset, std::uint64_t end, Piece piece) const;
   int allocate_pages(std::uint64_t begin, std::uint64_t end, std::uint64_t charged);
+  void populate(std::byte* block, std::uint64_t mask) const noexcept;
   void count_pages(std::uint64_t added, std::uint64_t removed) noexcept;
   void shrink(std::uint64_t new_size) noexcept;
   void discard_pages(Block& block, std::uint64_t mask) noexcept;

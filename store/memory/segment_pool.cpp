@@ -1,6 +1,8 @@
 #include "store/memory/segment_pool.h"
 
 #include <sys/mman.h>
+#include <sys/sysinfo.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -140,6 +142,21 @@ std::uint64_t SegmentPool::resident_bytes() const {
     }
   }
   return pages * page_size_;
+}
+
+bool SegmentPool::can_page_out() const noexcept {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &now);  // vDSO: no syscall
+  const std::int64_t now_ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  std::int64_t checked = swap_checked_ns_.load(std::memory_order_relaxed);
+  if (checked != 0 && now_ns - checked < kSwapCheckIntervalNs) return swap_present_.load(std::memory_order_relaxed);
+  // One caller refreshes; the others keep the previous answer meanwhile.
+  if (!swap_checked_ns_.compare_exchange_strong(checked, now_ns, std::memory_order_relaxed))
+    return swap_present_.load(std::memory_order_relaxed);
+  struct sysinfo info {};
+  const bool present = sysinfo(&info) != 0 || info.totalswap != 0;  // unknown counts as present
+  swap_present_.store(present, std::memory_order_relaxed);
+  return present;
 }
 
 std::uint64_t SegmentPool::allocated_bytes() const noexcept {

@@ -15,6 +15,7 @@
 // only; never held across madvise, and across mmap only when adding a segment). The free lists live
 // in ordinary heap memory: they are touched only when blocks are allocated or freed, i.e. on writes.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,10 +62,19 @@ class SegmentPool {
   // resident, as released blocks' pages were returned to the OS. Costs a syscall per 16 MiB.
   std::uint64_t resident_bytes() const;
 
+  // False while the system has no swap space: then no page of a segment can be paged out (they are
+  // anonymous memory), and a caller may skip asking mincore which ones are. Checked with sysinfo(2)
+  // at most every kSwapCheckInterval, so swap switched on takes up to that long to be noticed.
+  bool can_page_out() const noexcept;
+  static constexpr std::int64_t kSwapCheckIntervalNs = 100'000'000;
+
  private:
   class Kind;
 
   std::size_t page_size_;
+  // The last sysinfo answer, and when it was taken (CLOCK_MONOTONIC_COARSE, ns; 0: never).
+  mutable std::atomic<bool> swap_present_{true};
+  mutable std::atomic<std::int64_t> swap_checked_ns_{0};
   std::unique_ptr<Kind> pages_;
   std::unique_ptr<Kind> extents_;
 };
