@@ -177,6 +177,36 @@ TEST(Body, TooBigIsRefused) {
   EXPECT_EQ(huge.allocated_bytes(), unlimited.page());
 }
 
+TEST(Body, ViewNamesTheBytesInPlaceWithZerosForHoles) {
+  Storage storage;
+  const std::uint64_t page = storage.page();
+  const std::uint64_t extent_bytes = storage.pool.block_bytes(SegmentPool::BlockKind::extent);
+  Body body(storage.body_storage);
+  ASSERT_EQ(body.write(100, pattern(5000, 1)), 0);                          // page blocks
+  ASSERT_EQ(body.write(extent_bytes + 3 * page + 7, pattern(2 * page, 2)), 0);  // inside an extent
+  ASSERT_EQ(body.truncate(2 * kMiB), 0);                                      // a long hole at the end
+
+  std::vector<std::span<const std::byte>> pieces;
+  ASSERT_EQ(body.view(50, 4 * kMiB, pieces), 2 * kMiB - 50);  // stops at the end of file
+  std::vector<std::byte> viewed;
+  for (const auto piece : pieces) viewed.insert(viewed.end(), piece.begin(), piece.end());
+  const std::vector<std::byte> all = read_all(body);
+  ASSERT_EQ(viewed.size(), all.size() - 50);
+  EXPECT_TRUE(std::equal(viewed.begin(), viewed.end(), all.begin() + 50));
+
+  // The pieces are the body's memory, not a copy: a later write shows through them. The first piece
+  // is file bytes [50, 100) (zeros) and the data after them, up to the end of the first page.
+  const std::span<const std::byte> first = pieces.front();
+  ASSERT_EQ(first.size(), page - 50);
+  EXPECT_TRUE(all_zero(first.first(50)));
+  ASSERT_EQ(body.write(100, pattern(5000, 3)), 0);
+  EXPECT_EQ(std::memcmp(first.data() + 50, pattern(5000, 3).data(), first.size() - 50), 0);
+
+  pieces.clear();
+  EXPECT_EQ(body.view(2 * kMiB, page, pieces), 0u);  // at the end: nothing
+  EXPECT_TRUE(pieces.empty());
+}
+
 TEST(Body, CountsItsDataBytesAsResident) {
   Storage storage;
   Body body(storage.body_storage);
