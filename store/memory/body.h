@@ -108,7 +108,6 @@ class Body {
   template <typename Piece>
   void for_each_piece(std::uint64_t offset, std::uint64_t end, Piece piece) const;
   int allocate_pages(std::uint64_t begin, std::uint64_t end, std::uint64_t charged);
-  void populate(std::byte* block, std::uint64_t mask) const noexcept;
   void count_pages(std::uint64_t added, std::uint64_t removed) noexcept;
   void shrink(std::uint64_t new_size) noexcept;
   void discard_pages(Block& block, std::uint64_t mask) noexcept;
