@@ -74,6 +74,9 @@ struct FileView {
   // In file order; holes are spans of a shared region of zeros.
   std::vector<std::span<const std::byte>> pieces;
   size_t bytes = 0;  // of all pieces together
+
+  // Copies the bytes from `from` on to the same offsets of `to` (which has room for `bytes`).
+  void copy_to(std::byte* to, size_t from = 0) const;
 };
 
 struct Written {

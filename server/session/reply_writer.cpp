@@ -44,12 +44,7 @@ void ReplyWriter::push_file(OutFrame frame, const store::FileView& file) {
   }
   // The rest goes into payload_owner at the same offsets as in the payload, then the usual way.
   const std::size_t payload_sent = sent > head ? sent - head : 0;
-  std::size_t at = 0;
-  for (const std::span<const std::byte> piece : file.pieces) {
-    const std::size_t skip = payload_sent > at ? std::min(payload_sent - at, piece.size()) : 0;
-    std::memcpy(frame.payload_owner.data() + at + skip, piece.data() + skip, piece.size() - skip);
-    at += piece.size();
-  }
+  file.copy_to(frame.payload_owner.data(), payload_sent);
   frame.payload = frame.payload.subspan(payload_sent);
   const std::size_t head_sent = std::min(sent, head);
   std::memmove(frame.head.data(), frame.head.data() + head_sent, head - head_sent);

@@ -1,7 +1,6 @@
 #include "server/session/session.h"
 
 #include <chrono>
-#include <cstring>
 #include <deque>
 #include <exception>
 #include <system_error>
@@ -29,15 +28,6 @@ uint64_t charge_for(const Fcall& fcall, std::size_t frame_bytes, const SessionSt
   if (const auto* r = std::get_if<Tread>(&fcall.msg)) payload = s.io_limit(r->count);
   if (const auto* d = std::get_if<Treaddir>(&fcall.msg)) payload = s.io_limit(d->count);
   return frame_bytes + kReplyHeadCharge + payload;
-}
-
-// The file's bytes into storage (which has their size).
-void copy_out(const store::FileView& file, Buffer& storage) {
-  std::byte* to = storage.data();
-  for (const std::span<const std::byte> piece : file.pieces) {
-    std::memcpy(to, piece.data(), piece.size());
-    to += piece.size();
-  }
 }
 
 }  // namespace
@@ -250,7 +240,7 @@ void Session::answer(const Received& request, std::optional<Reply> reply) {
   // Released (its lock too) when this returns, after the data was sent or copied.
   std::optional<store::FileView> file = std::move(reply->file);
   if (file && ctx_.options.trace) {
-    copy_out(*file, reply->storage);  // the trace prints the data
+    file->copy_to(reply->storage.data());  // the trace prints the data
     file.reset();
   }
   if (ctx_.options.trace) {
