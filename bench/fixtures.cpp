@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "bench/entry_name.h"
 #include "bench/parallel.h"
 
 namespace p9::bench {
@@ -96,7 +97,7 @@ asio::awaitable<void> ensure_listing(Lane& lane, RunState& run) {
   co_await lane.mkdir(lane.dir(), LISTING_DIR);
   run.has_listing = true;
   const uint32_t list = co_await walk_fixture(lane, LISTING_DIR);
-  co_await create_entries(lane, list, 'e', run.options.entries, run.options.depth);
+  co_await create_entries(lane, list, LISTING_PREFIX, run.options.entries, run.options.depth);
   co_await lane.release(list);
 }
 
@@ -104,7 +105,7 @@ asio::awaitable<void> remove_run_dir(Lane& lane, RunState& run) {
   const uint32_t scratch = lane.new_fid();
   if (run.has_listing) {
     const uint32_t list = co_await walk_fixture(lane, LISTING_DIR);
-    co_await remove_entries(lane, list, 'e', run.options.entries, run.options.depth);
+    co_await remove_entries(lane, list, LISTING_PREFIX, run.options.entries, run.options.depth);
     co_await lane.release(list);
     co_await lane.unlink(lane.dir(), LISTING_DIR, scratch, DOTL_AT_REMOVEDIR);
   }

@@ -26,8 +26,7 @@ uint64_t Worker::next_random() noexcept {
 }
 
 std::string_view Worker::set_name(char prefix, uint64_t number) noexcept {
-  name[0] = prefix;
-  for (std::size_t i = NAME_SIZE - 1; i > 0; --i, number /= 10) name[i] = static_cast<char>('0' + number % 10);
+  format_entry_name(prefix, number, name);
   return {name.data(), name.size()};
 }
 

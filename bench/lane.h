@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/entry_name.h"
 #include "bench/histogram.h"
 #include "bench/pattern.h"
 #include "client/connection.h"
@@ -31,16 +32,14 @@ struct Counters {
 
 // The state of one request slot of a connection.
 struct Worker {
-  static constexpr std::size_t NAME_SIZE = 16;  // the "16-byte name"
-
   uint32_t scratch = NOFID;  // for fids that live during one operation
   uint32_t file = NOFID;     // a fid held across operations (open file or directory), if any
   uint64_t random = 0;       // xorshift state
-  std::array<char, NAME_SIZE> name{};
+  std::array<char, ENTRY_NAME_SIZE> name{};
   std::optional<PatternBuffer> buffer;
 
   uint64_t next_random() noexcept;
-  // Sets name to prefix + the number in decimal, zero-padded to NAME_SIZE bytes.
+  // Sets name to the entry name of prefix and number (bench/entry_name.h).
   std::string_view set_name(char prefix, uint64_t number) noexcept;
 };
 

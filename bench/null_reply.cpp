@@ -1,12 +1,18 @@
 #include "bench/null_reply.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <variant>
+
+#include "bench/entry_name.h"
+#include "proto/dirent.h"
 
 namespace p9::bench {
 namespace {
@@ -25,12 +31,11 @@ Message default_reply(MsgType request, std::index_sequence<I...>) {
 
 // Requests whose reply carries something a client looks at; everything else gets default_reply.
 struct Answer {
-  std::span<const std::byte> zeros;
-  uint32_t max_msize;
+  const NullContent& content;
 
   std::optional<Message> operator()(const Tversion& t) const {
     const bool ours = t.version == VERSION_9P2000_L;
-    return Rversion{.msize = std::min(t.msize, max_msize), .version = ours ? VERSION_9P2000_L : VERSION_UNKNOWN};
+    return Rversion{.msize = std::min(t.msize, content.max_msize), .version = ours ? VERSION_9P2000_L : VERSION_UNKNOWN};
   }
   std::optional<Message> operator()(const Tauth&) const { return Rlerror{.ecode = EOPNOTSUPP}; }  // no authentication
   std::optional<Message> operator()(const Tattach&) const { return Rattach{.qid = DIR_QID}; }
@@ -42,7 +47,10 @@ struct Answer {
   std::optional<Message> operator()(const Tlopen&) const { return Rlopen{.qid = FILE_QID, .iounit = 0}; }
   std::optional<Message> operator()(const Tlcreate&) const { return Rlcreate{.qid = FILE_QID, .iounit = 0}; }
   std::optional<Message> operator()(const Tread& t) const {
-    return Rread{.data = zeros.first(std::min<std::size_t>(t.count, zeros.size()))};
+    return Rread{.data = content.zeros.first(std::min<std::size_t>(t.count, content.zeros.size()))};
+  }
+  std::optional<Message> operator()(const Treaddir& t) const {
+    return Rreaddir{.data = content.listing.read(t.offset, t.count)};
   }
   std::optional<Message> operator()(const Twrite& t) const {
     return Rwrite{.count = static_cast<uint32_t>(t.data.size())};
@@ -63,8 +71,34 @@ struct Answer {
 
 }  // namespace
 
-Fcall null_reply(const Fcall& request, std::span<const std::byte> zeros, uint32_t max_msize) {
-  std::optional<Message> reply = std::visit(Answer{zeros, max_msize}, request.msg);
+NullListing::NullListing(uint64_t entries) {
+  std::array<char, ENTRY_NAME_SIZE> name{};
+  std::array<std::byte, 64> one{};  // qid[13] offset[8] type[1] name[s]: 24 + ENTRY_NAME_SIZE bytes
+  auto append = [&](std::string_view entry_name, Qid qid, uint8_t type) {
+    DirentPacker packer(one);
+    packer.add({.qid = qid, .offset = starts_.size() + 1, .type = type, .name = entry_name});
+    starts_.push_back(packed_.size());
+    packed_.insert(packed_.end(), packer.packed().begin(), packer.packed().end());
+  };
+  append(".", DIR_QID, DT_DIR);
+  append("..", DIR_QID, DT_DIR);
+  for (uint64_t i = 0; i < entries; ++i) {
+    format_entry_name(LISTING_PREFIX, i, name);
+    append({name.data(), name.size()}, {.type = QTFILE, .version = 1, .path = i + 3}, DT_REG);
+  }
+  starts_.push_back(packed_.size());
+}
+
+std::span<const std::byte> NullListing::read(uint64_t cookie, uint32_t count) const noexcept {
+  if (cookie + 1 >= starts_.size()) return {};
+  const std::size_t begin = starts_[cookie];
+  // The last entry boundary within count bytes of begin.
+  const auto end = std::upper_bound(starts_.begin() + static_cast<std::ptrdiff_t>(cookie), starts_.end(), begin + count) - 1;
+  return std::span(packed_).subspan(begin, *end - begin);
+}
+
+Fcall null_reply(const Fcall& request, const NullContent& content) {
+  std::optional<Message> reply = std::visit(Answer{content}, request.msg);
   if (!reply) reply = default_reply(request.type(), std::make_index_sequence<std::variant_size_v<Message>>{});
   return {.tag = request.tag, .msg = std::move(*reply)};
 }

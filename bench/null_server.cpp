@@ -3,7 +3,7 @@
 // per reply; every request is answered at once without touching any file system (bench/null_reply.h).
 // A real server can beat it only by spending fewer syscalls and wake-ups per request.
 //
-//   p9null --listen tcp:127.0.0.1:5650 [--listen unix:/run/p9null.sock] [--msize N]
+//   p9null --listen tcp:127.0.0.1:5650 [--listen unix:/run/p9null.sock] [--msize N] [--entries N]
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -58,9 +59,10 @@ bool write_all(int fd, iovec* iov, int count) {
   return true;
 }
 
-void serve(int fd, uint32_t max_msize) {
+void serve(int fd, uint32_t max_msize, const p9::bench::NullListing& listing) {
   std::vector<std::byte> frame(max_msize);
   const std::vector<std::byte> zeros(max_msize - p9::IOHDRSZ);
+  const p9::bench::NullContent content{.zeros = zeros, .listing = listing, .max_msize = max_msize};
   std::array<std::byte, 512> head{};  // the largest reply head (Rwalk of 16 qids, Rgetattr) fits
   for (;;) {
     if (!read_exactly(fd, frame.data(), 4)) break;
@@ -69,7 +71,7 @@ void serve(int fd, uint32_t max_msize) {
     const p9::DecodeResult request = p9::decode(std::span(frame).first(size.size), max_msize, p9::Direction::Request);
     p9::Fcall reply;
     if (request.ok()) {
-      reply = p9::bench::null_reply(request.fcall(), zeros, max_msize);
+      reply = p9::bench::null_reply(request.fcall(), content);
     } else if (!p9::is_fatal(request.error()) && request.header()) {
       reply = {.tag = request.header()->tag,
                .msg = p9::Rlerror{.ecode = static_cast<uint32_t>(p9::errno_for(request.error()))}};
@@ -113,7 +115,7 @@ int listen_on(const Address& address) {
   return fd;
 }
 
-void accept_forever(int listener, uint32_t max_msize) {
+void accept_forever(int listener, uint32_t max_msize, const p9::bench::NullListing& listing) {
   for (;;) {
     const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
@@ -123,7 +125,7 @@ void accept_forever(int listener, uint32_t max_msize) {
     }
     const int on = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on);  // fails harmlessly on Unix sockets
-    std::thread(serve, fd, max_msize).detach();
+    std::thread(serve, fd, max_msize, std::cref(listing)).detach();
   }
 }
 
@@ -137,13 +139,17 @@ int main(int argc, char** argv) {
   app.add_option("-m,--msize", max_msize, "largest msize to agree to")
       ->capture_default_str()
       ->check(CLI::Range(4096u, 1u << 30));
+  uint64_t entries = 1000;
+  app.add_option("--entries", entries, "files in the directory every Treaddir lists (p9bench's --entries)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  const p9::bench::NullListing listing(entries);
   std::signal(SIGPIPE, SIG_IGN);  // a client that goes away must only end its own thread
   try {
     std::vector<int> listeners;
     for (const std::string& a : listen) listeners.push_back(listen_on(Address::parse(a)));
     std::vector<std::thread> acceptors;
-    for (const int fd : listeners) acceptors.emplace_back(accept_forever, fd, max_msize);
+    for (const int fd : listeners) acceptors.emplace_back(accept_forever, fd, max_msize, std::cref(listing));
     std::fprintf(stderr, "p9null: listening\n");
     for (std::thread& t : acceptors) t.join();
   } catch (const std::exception& e) {

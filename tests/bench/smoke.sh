@@ -31,4 +31,9 @@ grep -q 'rss_bytes_per_file' <<<"$out" || fail "fill printed no memory figures: 
 # p9null reads back zeros: with verification on, p9bench must say so and fail.
 if out=$(bench -w seqread -t 0.2 --size 1M); then fail "p9bench accepted zeros as its pattern"; fi
 grep -q 'VERIFY FAILED' <<<"$out" || fail "no verify failure reported: $out"
+# p9null lists a directory of --entries (1000) files, in as many Treaddir rounds as msize needs:
+# p9bench's count of names matches it, and a listing of a different size is caught.
+out=$(bench -w readdir --entries 1000 -m 8192 -t 0.2) || fail "readdir of p9null's listing failed: $out"
+if out=$(bench -w readdir --entries 999 -t 0.2); then fail "p9bench accepted 1000 names for 999"; fi
+grep -q 'VERIFY FAILED' <<<"$out" || fail "no verify failure reported for the listing: $out"
 echo "PASS"
