@@ -1,7 +1,8 @@
 // Soak test (ctest label `soak`): a real p9tmpfs process under a mixed workload of several clients
 // whose connections are dropped at random moments (see worker.h). Environment: P9_SOAK_SECONDS
 // (default 120; 1800 for the long run), P9_SOAK_WORKERS (clients, default 4), P9_SOAK_SEED (the
-// clients' random choices; timing still varies). Passes when every reply was as expected, the server
+// clients' random choices; timing still varies), P9_SOAK_RSS_PERCENT (the growth allowed, default 5;
+// the ThreadSanitizer run allows more, as TSan's allocator keeps what it once held). Passes when every reply was as expected, the server
 // still answers a fresh client, holds no more descriptors than before, and once the clients have
 // removed their files and left, its VmRSS is within 5 % of what it was at the start of the measured
 // run.
@@ -83,6 +84,7 @@ int main() {
   const auto warm_up = std::chrono::seconds(std::max(5u, seconds / 10));
   const auto measured = std::chrono::seconds(seconds) - warm_up;
   const uint64_t seed = env_or("P9_SOAK_SEED", static_cast<unsigned>(std::random_device{}()));
+  const unsigned rss_percent = env_or("P9_SOAK_RSS_PERCENT", 5);
   std::cout << "soak: " << workers << " workers, " << seconds << " s, seed " << seed << std::endl;
 
   ServerProcess server({});
@@ -124,14 +126,14 @@ int main() {
   const bool rss_ok = p9::hostile::eventually(
       [&] {
         end_rss = server.rss_kib();
-        return end_rss * 100 <= start_rss * 105;
+        return end_rss * 100 <= start_rss * (100 + rss_percent);
       },
       10s);
   std::cout << "VmRSS: " << cold_rss << " KiB when started, " << start_rss
             << " KiB after the warm-up (start), " << end_rss << " KiB at the end ("
             << (static_cast<double>(end_rss) - static_cast<double>(start_rss)) * 100.0 / static_cast<double>(start_rss)
             << " %); descriptors " << start_fds << " -> " << end_fds << "\n";
-  if (!rss_ok) std::cout << "FAIL: VmRSS is not within 5 % of its start\n";
+  if (!rss_ok) std::cout << "FAIL: VmRSS is not within " << rss_percent << " % of its start\n";
   if (end_fds > start_fds) std::cout << "FAIL: the server holds more descriptors than at the start\n";
   ok &= rss_ok && end_fds <= start_fds;
 
