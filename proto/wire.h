@@ -2,6 +2,7 @@
 // and readdir entries are (de)serialised through these, driven by their fields() lists.
 #pragma once
 
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +28,11 @@ class Reader {
     const std::byte* p = take(sizeof(T));
     if (!p) return;
     T x = 0;
-    for (std::size_t i = 0; i < sizeof(T); ++i) x |= static_cast<T>(static_cast<T>(p[i]) << (8 * i));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&x, p, sizeof(T));  // one load: the wire's byte order is the host's
+    } else {
+      for (std::size_t i = 0; i < sizeof(T); ++i) x |= static_cast<T>(static_cast<T>(p[i]) << (8 * i));
+    }
     v = x;
   }
 
@@ -130,7 +135,12 @@ class Writer {
 
   template <std::unsigned_integral T>
   void write(T v) noexcept {
-    for (std::size_t i = 0; i < sizeof(T); ++i) *p_++ = static_cast<std::byte>(static_cast<uint8_t>(v >> (8 * i)));
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(p_, &v, sizeof(T));  // one store: the wire's byte order is the host's
+      p_ += sizeof(T);
+    } else {
+      for (std::size_t i = 0; i < sizeof(T); ++i) *p_++ = static_cast<std::byte>(static_cast<uint8_t>(v >> (8 * i)));
+    }
   }
   void write(std::string_view s) noexcept {
     write(static_cast<uint16_t>(s.size()));

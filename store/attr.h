@@ -1,6 +1,8 @@
 // Plain value types exchanged with the store: node kinds, attributes, setattr requests, statfs.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <string_view>
 
@@ -9,8 +11,21 @@ namespace p9::store {
 enum class NodeKind : uint8_t { directory, regular, symlink, char_device, block_device, fifo, socket };
 
 // S_IF* type bits of a kind, and DT_* directory-entry type of a kind (as getdents reports it).
-uint32_t type_bits(NodeKind kind);
-uint8_t dirent_type(NodeKind kind);
+// Inline: readdir asks for every entry.
+constexpr uint32_t type_bits(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::directory: return S_IFDIR;
+    case NodeKind::regular: return S_IFREG;
+    case NodeKind::symlink: return S_IFLNK;
+    case NodeKind::char_device: return S_IFCHR;
+    case NodeKind::block_device: return S_IFBLK;
+    case NodeKind::fifo: return S_IFIFO;
+    case NodeKind::socket: return S_IFSOCK;
+  }
+  return 0;
+}
+// DT_* == S_IF* >> 12 on Linux.
+constexpr uint8_t dirent_type(NodeKind kind) { return static_cast<uint8_t>(type_bits(kind) >> 12); }
 
 struct Timespec {
   int64_t sec = 0;

@@ -49,24 +49,6 @@ SpecialNode::SpecialNode(StoreState& s, uint64_t node_id, NodeKind k, uint32_t m
                          uint32_t g, uint64_t device)
     : Node(s, k, node_id, m, u, g), rdev(device) {}
 
-uint32_t type_bits(NodeKind kind) {
-  switch (kind) {
-    case NodeKind::directory: return S_IFDIR;
-    case NodeKind::regular: return S_IFREG;
-    case NodeKind::symlink: return S_IFLNK;
-    case NodeKind::char_device: return S_IFCHR;
-    case NodeKind::block_device: return S_IFBLK;
-    case NodeKind::fifo: return S_IFIFO;
-    case NodeKind::socket: return S_IFSOCK;
-  }
-  return 0;
-}
-
-uint8_t dirent_type(NodeKind kind) {
-  // DT_* == S_IF* >> 12 on Linux.
-  return static_cast<uint8_t>(type_bits(kind) >> 12);
-}
-
 void add_ref(Node* node) { node->refs.fetch_add(1, std::memory_order_relaxed); }
 
 void drop_ref(Node* node) {

@@ -2,14 +2,6 @@
 
 namespace p9::server {
 
-uint8_t qid_type(store::NodeKind kind) {
-  switch (kind) {
-    case store::NodeKind::directory: return QTDIR;
-    case store::NodeKind::symlink: return QTSYMLINK;
-    default: return QTFILE;
-  }
-}
-
 uint32_t qid_version(uint64_t version) {
   // The low word differs between consecutive versions; where it wraps to 0 (never sent), the high
   // word stands in, marked so that it differs from both neighbours (0xffffffff and 1).

@@ -11,7 +11,14 @@
 
 namespace p9::server {
 
-uint8_t qid_type(store::NodeKind kind);
+// Inline: readdir asks for every entry.
+constexpr uint8_t qid_type(store::NodeKind kind) {
+  switch (kind) {
+    case store::NodeKind::directory: return QTDIR;
+    case store::NodeKind::symlink: return QTSYMLINK;
+    default: return QTFILE;
+  }
+}
 uint32_t qid_version(uint64_t version);
 Qid qid_of(const store::NodeRef& node);
 Qid qid_of(const store::Attr& attr);
