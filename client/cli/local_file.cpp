@@ -15,7 +15,12 @@ LocalFile LocalFile::for_reading(const std::string& path) {
   if (path == "-") return LocalFile(STDIN_FILENO, "stdin", false);
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) fail_errno(errno, path);
-  return LocalFile(fd, path, true);
+  LocalFile file(fd, path, true);
+  // A directory opens, but reading it fails only later: after put made the remote file.
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail_errno(errno, path);
+  if (S_ISDIR(st.st_mode)) fail_errno(EISDIR, path);
+  return file;
 }
 
 LocalFile LocalFile::for_writing(const std::string& path) {
