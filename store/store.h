@@ -191,16 +191,18 @@ class Store {
                                          std::span<const std::byte> data, bool append,
                                          Caller caller);
 
-  // Calls `emit` for each entry from `cookie` on, in cookie order, "." (cookie 0) and ".." (1)
-  // first, until `emit` returns false (the entry it refused is not consumed: resume with that
-  // entry's cookie, i.e. the previous entry's next_cookie) or the directory ends. Cookies are
+  // Calls `emit` with the entries from `cookie` on, in cookie order, "." (cookie 0) and ".." (1)
+  // first, a batch at a time (one call per batch, not per entry: a listing is mostly this loop).
+  // `emit` returns how many entries of the batch it took, in order; fewer than the whole batch ends
+  // the listing (the first entry it did not take is not consumed: resume with that entry's cookie,
+  // i.e. the last taken entry's next_cookie), as does the end of the directory. Cookies are
   // per-directory sequence numbers, never reused in that directory: entries present during the
   // whole listing appear exactly once, however the listing is resumed and whatever else is created
   // or removed meanwhile; a cookie stays valid after its entry is removed. `emit` runs under the
   // directory's shared lock: it must not call the store.
   // ENOTDIR not a directory; ENOENT the directory was removed.
-  asio::awaitable<Result<void>> readdir(NodeRef dir, uint64_t cookie,
-                                        std::function<bool(const DirEntry&)> emit);
+  using ListingSink = std::function<std::size_t(std::span<const DirEntry>)>;
+  asio::awaitable<Result<void>> readdir(NodeRef dir, uint64_t cookie, ListingSink emit);
 
   // Extended attributes. Namespaces: user.* (regular files and directories only; read needs read
   // permission, change needs write permission), trusted.* (root only, invisible to others in

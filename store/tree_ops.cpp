@@ -1,7 +1,9 @@
 // Operations that add or remove names: create, mkdir, mknod, symlink, link, unlink; and readdir.
 #include <sys/stat.h>
 
+#include <array>
 #include <cerrno>
+#include <span>
 
 #include "store/acl.h"
 #include "store/names.h"
@@ -203,23 +205,29 @@ asio::awaitable<Result<void>> Store::unlink(NodeRef dir, std::string_view name, 
   co_return Result<void>{};
 }
 
-asio::awaitable<Result<void>> Store::readdir(NodeRef dir, uint64_t cookie,
-                                             std::function<bool(const DirEntry&)> emit) {
+asio::awaitable<Result<void>> Store::readdir(NodeRef dir, uint64_t cookie, ListingSink emit) {
   if (!dir->is_dir()) co_return Errno{ENOTDIR};
   Directory& d = as_dir(*dir);
   auto guard = co_await d.lock.scoped_lock_shared();
   if (d.removed) co_return Errno{ENOENT};
+  // Small enough for the stack, large enough that emit's call costs little per entry.
+  constexpr std::size_t kBatch = 64;
+  std::array<DirEntry, kBatch> batch;
+  std::size_t filled = 0;
+  bool taken_all = true;
+  auto flush = [&] {
+    taken_all = filled == 0 || emit(std::span(batch).first(filled)) == filled;
+    filled = 0;
+    return taken_all;
+  };
   const uint8_t dt_dir = dirent_type(NodeKind::directory);
-  if (cookie == 0 && !emit(DirEntry{d.id, 1, NodeKind::directory, dt_dir, "."})) {
-    co_return Result<void>{};
-  }
-  if (cookie <= 1 && !emit(DirEntry{d.parent->id, 2, NodeKind::directory, dt_dir, ".."})) {
-    co_return Result<void>{};
-  }
+  if (cookie == 0) batch[filled++] = DirEntry{d.id, 1, NodeKind::directory, dt_dir, "."};
+  if (cookie <= 1) batch[filled++] = DirEntry{d.parent->id, 2, NodeKind::directory, dt_dir, ".."};
   d.entries.visit_from(std::max(cookie, DirectoryEntries::FIRST_COOKIE), [&](const Entry& e) {
-    return emit(DirEntry{e.node->id, e.cookie + 1, e.node->kind, dirent_type(e.node->kind),
-                         e.name()});
+    batch[filled++] = DirEntry{e.node->id, e.cookie + 1, e.node->kind, dirent_type(e.node->kind), e.name()};
+    return filled < kBatch || flush();
   });
+  if (taken_all) flush();
   co_return Result<void>{};
 }
 

@@ -3,6 +3,7 @@
 #include <sys/sysmacros.h>
 
 #include <cerrno>
+#include <span>
 #include <string>
 
 #include "proto/dirent.h"
@@ -58,10 +59,15 @@ asio::awaitable<Reply> handle(SessionState& s, const Treaddir& m) {
   DirentPacker packer(reply.storage.span());
   bool refused = false;
   auto r = co_await (*f)->attach->store().readdir(
-      (*f)->node, m.offset, [&](const store::DirEntry& e) {
+      (*f)->node, m.offset, [&](std::span<const store::DirEntry> batch) {
+        std::size_t taken = 0;
         // Entry qids carry no version: the client uses only path (the inode number) and type.
-        refused = !packer.add(Dirent{Qid{qid_type(e.kind), 0, e.ino}, e.next_cookie, e.type, e.name});
-        return !refused;
+        for (const store::DirEntry& e : batch) {
+          refused = !packer.add(Dirent{Qid{qid_type(e.kind), 0, e.ino}, e.next_cookie, e.type, e.name});
+          if (refused) break;
+          ++taken;
+        }
+        return taken;
       });
   if (!r) co_return error_reply(r.error());
   // A buffer too small for even one entry would look like the end of the directory.

@@ -81,11 +81,13 @@ asio::awaitable<void> empty_directory(Store& store, p9::store::NodeRef dir) {
   const p9::store::Credentials root;
   const p9::store::Caller caller{root};
   std::vector<std::pair<std::string, bool>> names;  // name, is a directory
-  auto listed = co_await store.readdir(dir, 0, [&](const p9::store::DirEntry& e) {
-    if (e.name != "." && e.name != "..") {
-      names.emplace_back(std::string(e.name), e.kind == p9::store::NodeKind::directory);
+  auto listed = co_await store.readdir(dir, 0, [&](std::span<const p9::store::DirEntry> batch) {
+    for (const p9::store::DirEntry& e : batch) {
+      if (e.name != "." && e.name != "..") {
+        names.emplace_back(std::string(e.name), e.kind == p9::store::NodeKind::directory);
+      }
     }
-    return true;
+    return batch.size();
   });
   if (!listed) fail("readdir of a directory of the tree failed");
   for (const auto& [name, is_dir] : names) {

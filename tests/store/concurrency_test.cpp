@@ -83,9 +83,9 @@ class Concurrency : public StoreTest {
   // Removes everything below dir (single-threaded, after the storm).
   void remove_all(const NodeRef& dir) {
     std::vector<std::pair<std::string, NodeKind>> names;
-    ASSERT_TRUE(run(store.readdir(dir, 2, [&](const DirEntry& e) {
-      names.emplace_back(e.name, e.kind);
-      return true;
+    ASSERT_TRUE(run(store.readdir(dir, 2, [&](std::span<const DirEntry> batch) {
+      for (const DirEntry& e : batch) names.emplace_back(e.name, e.kind);
+      return batch.size();
     })).ok());
     for (const auto& [n, kind] : names) {
       if (kind == NodeKind::directory) remove_all(run(store.lookup(dir, n, su)).value());

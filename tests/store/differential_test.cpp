@@ -188,9 +188,9 @@ class Differential : public ::testing::TestWithParam<uint32_t> {
       auto [prefix, dir] = pending.back();
       pending.pop_back();
       std::vector<std::string> names;
-      EXPECT_TRUE(run(store.readdir(dir, 2, [&](const DirEntry& e) {
-        names.emplace_back(e.name);
-        return true;
+      EXPECT_TRUE(run(store.readdir(dir, 2, [&](std::span<const DirEntry> batch) {
+        for (const DirEntry& e : batch) names.emplace_back(e.name);
+        return batch.size();
       })).ok());
       for (const auto& name : names) {
         NodeRef node = run(store.lookup(dir, name, caller)).value();
@@ -259,9 +259,9 @@ TEST_P(Differential, StoreBehavesLikeTmpfs) {
     if (op == 0 || i % 50 == 0) {
       // readdir of the root agrees at every step that might change it.
       std::vector<std::string> store_names;
-      ASSERT_TRUE(run(store.readdir(store.root(), 2, [&](const DirEntry& e) {
-        store_names.emplace_back(e.name);
-        return true;
+      ASSERT_TRUE(run(store.readdir(store.root(), 2, [&](std::span<const DirEntry> batch) {
+        for (const DirEntry& e : batch) store_names.emplace_back(e.name);
+        return batch.size();
       })).ok());
       std::vector<std::string> host_names;
       for (const auto& it : std::filesystem::directory_iterator(host.base())) {

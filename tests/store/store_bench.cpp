@@ -79,7 +79,10 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(batch), last, last / first);
     uint64_t listed = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    (void)run(store.readdir(dir, 0, [&](const DirEntry&) { return ++listed, true; }));
+    (void)run(store.readdir(dir, 0, [&](std::span<const DirEntry> batch) {
+      listed += batch.size();
+      return batch.size();
+    }));
     const double list_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::printf("readdir of %llu entries: %.3f s\n", static_cast<unsigned long long>(listed),

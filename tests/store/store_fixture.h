@@ -67,11 +67,15 @@ class StoreTest : public ::testing::Test {
   std::vector<std::string> list(const NodeRef& dir, uint64_t cookie = 0, size_t limit = SIZE_MAX,
                                 uint64_t* resume = nullptr) {
     std::vector<std::string> names;
-    auto r = run(store.readdir(dir, cookie, [&](const DirEntry& e) {
-      if (names.size() == limit) return false;
-      names.emplace_back(e.name);
-      if (resume != nullptr) *resume = e.next_cookie;
-      return true;
+    auto r = run(store.readdir(dir, cookie, [&](std::span<const DirEntry> batch) {
+      std::size_t taken = 0;
+      for (const DirEntry& e : batch) {
+        if (names.size() == limit) break;
+        names.emplace_back(e.name);
+        if (resume != nullptr) *resume = e.next_cookie;
+        ++taken;
+      }
+      return taken;
     }));
     EXPECT_TRUE(r.ok());
     return names;

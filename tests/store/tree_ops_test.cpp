@@ -151,7 +151,7 @@ TEST_F(TreeOps, UnlinkAndRmdirErrors) {
   EXPECT_EQ(run(store.create(d, "x", 0644, 0, su)).error(), ENOENT);
   EXPECT_EQ(lookup_error(d, "x"), ENOENT);
   EXPECT_EQ(attr(d).nlink, 0u);
-  EXPECT_EQ(run(store.readdir(d, 0, [](const DirEntry&) { return true; })).error(), ENOENT);
+  EXPECT_EQ(run(store.readdir(d, 0, [](std::span<const DirEntry> batch) { return batch.size(); })).error(), ENOENT);
   expect_clean();
 }
 
@@ -264,15 +264,17 @@ TEST_F(TreeOps, ReaddirCookiesSurviveChanges) {
   EXPECT_EQ(list(d, resume, 1), (std::vector<std::string>{"f4"}));
   EXPECT_EQ(list(d, 1, 1), (std::vector<std::string>{".."}));
   std::vector<uint64_t> inos;
-  ASSERT_TRUE(run(store.readdir(d, 0, [&](const DirEntry& e) {
-    inos.push_back(e.ino);
-    if (e.name == "f4") {
-      EXPECT_EQ(e.type, DT_REG);
+  ASSERT_TRUE(run(store.readdir(d, 0, [&](std::span<const DirEntry> batch) {
+    for (const DirEntry& e : batch) {
+      inos.push_back(e.ino);
+      if (e.name == "f4") {
+        EXPECT_EQ(e.type, DT_REG);
+      }
+      if (e.name == ".") {
+        EXPECT_EQ(e.type, DT_DIR);
+      }
     }
-    if (e.name == ".") {
-      EXPECT_EQ(e.type, DT_DIR);
-    }
-    return true;
+    return batch.size();
   })).ok());
   EXPECT_EQ(inos[0], d.id());
   EXPECT_EQ(inos[1], root.id());
