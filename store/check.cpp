@@ -45,6 +45,7 @@ asio::awaitable<std::vector<std::string>> Store::check() {
       if (dir->entries.find(e.name()) != &e) problems.push_back(where + ": not found by name");
       if (e.cookie <= last_cookie) problems.push_back(where + ": cookies out of order");
       last_cookie = e.cookie;
+      if (e.ino != e.node->id || e.kind != e.node->kind) problems.push_back(where + ": ino or kind not the node's");
       Seen& child = seen[e.node];
       if (!child.ref) child.ref = NodeRef(e.node);
       ++child.entries;

@@ -7,6 +7,8 @@
 #include <new>
 #include <utility>
 
+#include "store/node.h"
+
 namespace p9::store {
 
 namespace {
@@ -52,6 +54,8 @@ Entry* DirectoryEntries::insert(std::string_view name, Node* node) {
   entry->name_len = static_cast<uint8_t>(name.size());
   entry->hash = hash_name(name);
   entry->node = node;
+  entry->ino = node->id;
+  entry->kind = node->kind;
   entry->cookie = next_cookie_;
   try {
     slots_.push_back(Slot{entry->cookie, entry});
@@ -106,6 +110,8 @@ Node* DirectoryEntries::erase(Entry* entry) {
 }
 
 Node* DirectoryEntries::replace(Entry* entry, Node* node) {
+  entry->ino = node->id;
+  entry->kind = node->kind;
   return std::exchange(entry->node, node);
 }
 

@@ -224,7 +224,7 @@ asio::awaitable<Result<void>> Store::readdir(NodeRef dir, uint64_t cookie, Listi
   if (cookie == 0) batch[filled++] = DirEntry{d.id, 1, NodeKind::directory, dt_dir, "."};
   if (cookie <= 1) batch[filled++] = DirEntry{d.parent->id, 2, NodeKind::directory, dt_dir, ".."};
   d.entries.visit_from(std::max(cookie, DirectoryEntries::FIRST_COOKIE), [&](const Entry& e) {
-    batch[filled++] = DirEntry{e.node->id, e.cookie + 1, e.node->kind, dirent_type(e.node->kind), e.name()};
+    batch[filled++] = DirEntry{e.ino, e.cookie + 1, e.kind, dirent_type(e.kind), e.name()};
     return filled < kBatch || flush();
   });
   if (taken_all) flush();
