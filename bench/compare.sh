@@ -108,7 +108,7 @@ mount -t tmpfs -o size=8g p9bench "$DIOD_EXPORT"
 diod -f -n -l "127.0.0.1:$PORT_DIOD" -e "$DIOD_EXPORT" -L "$OUT/diod.log" &
 PIDS+=($!) PID_DIOD=$!
 
-"$P9NULL" --listen "tcp:127.0.0.1:$PORT_NULL" 2>"$OUT/p9null.log" &
+"$P9NULL" --listen "tcp:127.0.0.1:$PORT_NULL" --entries 1000 2>"$OUT/p9null.log" &  # the readdir group's --entries
 PIDS+=($!) PID_NULL=$!
 
 # ganesha binds every interface whatever Bind_addr says: give it a namespace with only loopback.
