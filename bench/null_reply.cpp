@@ -73,12 +73,12 @@ struct Answer {
 
 NullListing::NullListing(uint64_t entries) {
   std::array<char, ENTRY_NAME_SIZE> name{};
-  std::array<std::byte, 64> one{};  // qid[13] offset[8] type[1] name[s]: 24 + ENTRY_NAME_SIZE bytes
   auto append = [&](std::string_view entry_name, Qid qid, uint8_t type) {
-    DirentPacker packer(one);
-    packer.add({.qid = qid, .offset = starts_.size() + 1, .type = type, .name = entry_name});
-    starts_.push_back(packed_.size());
-    packed_.insert(packed_.end(), packer.packed().begin(), packer.packed().end());
+    const std::size_t start = packed_.size();
+    starts_.push_back(start);
+    packed_.resize(start + dirent_size(entry_name));
+    DirentPacker packer{std::span(packed_).subspan(start)};
+    packer.add({.qid = qid, .offset = starts_.size(), .type = type, .name = entry_name});
   };
   append(".", DIR_QID, DT_DIR);
   append("..", DIR_QID, DT_DIR);

@@ -53,9 +53,7 @@ Entry* DirectoryEntries::insert(std::string_view name, Node* node) {
   std::memcpy(entry + 1, name.data(), name.size());
   entry->name_len = static_cast<uint8_t>(name.size());
   entry->hash = hash_name(name);
-  entry->node = node;
-  entry->ino = node->id;
-  entry->kind = node->kind;
+  (void)replace(entry, node);
   entry->cookie = next_cookie_;
   try {
     slots_.push_back(Slot{entry->cookie, entry});
@@ -109,6 +107,7 @@ Node* DirectoryEntries::erase(Entry* entry) {
   return node;
 }
 
+// The one place an entry's node is set: its cached id and kind go with it.
 Node* DirectoryEntries::replace(Entry* entry, Node* node) {
   entry->ino = node->id;
   entry->kind = node->kind;

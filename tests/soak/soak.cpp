@@ -2,10 +2,10 @@
 // whose connections are dropped at random moments (see worker.h). Environment: P9_SOAK_SECONDS
 // (default 120; 1800 for the long run), P9_SOAK_WORKERS (clients, default 4), P9_SOAK_SEED (the
 // clients' random choices; timing still varies), P9_SOAK_RSS_PERCENT (the growth allowed, default 5;
-// the ThreadSanitizer run allows more, as TSan's allocator keeps what it once held). Passes when every reply was as expected, the server
-// still answers a fresh client, holds no more descriptors than before, and once the clients have
-// removed their files and left, its VmRSS is within 5 % of what it was at the start of the measured
-// run.
+// the ThreadSanitizer run allows more, as TSan's allocator keeps what it once held). Passes when
+// every reply was as expected, the server still answers a fresh client, holds no more descriptors
+// than before, and once the clients have removed their files and left, its VmRSS is within that
+// percentage of what it was at the start of the measured run.
 //
 // The start is taken after a warm-up round of the same workload (a tenth of the time, at least 5 s)
 // whose clients also cleaned up and left: what a server keeps after its first clients (allocator
